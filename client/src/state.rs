@@ -1,0 +1,193 @@
+//! The page's state and the reducer that changes it.
+//!
+//! Components dispatch [`Action`]s; nothing else mutates [`AppState`]. The
+//! reducer is plain Rust, tested natively.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+/// One document as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocSummary {
+    pub id: String,
+    pub name: String,
+    /// Has changes the server has not acknowledged.
+    pub unsynced: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncStatus {
+    Idle,
+    Running { round: usize, pending: usize },
+    Failed { reason: String },
+}
+
+/// What the browser said to `navigator.storage.persist()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persistence {
+    Unknown,
+    Granted,
+    Refused,
+    Unsupported,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppState {
+    pub docs: Vec<DocSummary>,
+    pub sync: SyncStatus,
+    /// Local time of the last sync that finished.
+    pub last_synced: Option<String>,
+    pub persistence: Persistence,
+    pub online: bool,
+    /// A message for the user about the last failed local action.
+    pub error: Option<String>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            docs: Vec::new(),
+            sync: SyncStatus::Idle,
+            last_synced: None,
+            persistence: Persistence::Unknown,
+            online: true,
+            error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    DocsLoaded(Vec<DocSummary>),
+    DocSaved(DocSummary),
+    SyncStarted,
+    SyncProgress { round: usize, pending: usize },
+    SyncFinished { at: String },
+    SyncFailed(String),
+    PersistenceKnown(Persistence),
+    OnlineChanged(bool),
+    Failed(String),
+}
+
+impl AppState {
+    pub fn unsynced_count(&self) -> usize {
+        self.docs.iter().filter(|d| d.unsynced).count()
+    }
+
+    pub fn is_syncing(&self) -> bool {
+        matches!(self.sync, SyncStatus::Running { .. })
+    }
+
+    fn reduce(mut self, action: Action) -> Self {
+        match action {
+            Action::DocsLoaded(mut docs) => {
+                docs.sort_by(|a, b| a.name.cmp(&b.name));
+                self.docs = docs;
+            }
+            Action::DocSaved(doc) => {
+                match self.docs.iter_mut().find(|d| d.id == doc.id) {
+                    Some(existing) => *existing = doc,
+                    None => self.docs.push(doc),
+                }
+                self.error = None;
+            }
+            Action::SyncStarted => {
+                self.sync = SyncStatus::Running {
+                    round: 0,
+                    pending: 0,
+                }
+            }
+            Action::SyncProgress { round, pending } => {
+                self.sync = SyncStatus::Running { round, pending }
+            }
+            Action::SyncFinished { at } => {
+                self.sync = SyncStatus::Idle;
+                self.last_synced = Some(at);
+            }
+            Action::SyncFailed(reason) => self.sync = SyncStatus::Failed { reason },
+            Action::PersistenceKnown(p) => self.persistence = p,
+            Action::OnlineChanged(online) => self.online = online,
+            Action::Failed(message) => self.error = Some(message),
+        }
+        self
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new((*self).clone().reduce(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, unsynced: bool) -> DocSummary {
+        DocSummary {
+            id: id.into(),
+            name: format!("机构{id}"),
+            unsynced,
+        }
+    }
+
+    fn run(actions: impl IntoIterator<Item = Action>) -> AppState {
+        actions
+            .into_iter()
+            .fold(AppState::default(), |s, a| s.reduce(a))
+    }
+
+    #[test]
+    fn saving_a_doc_counts_it_unsynced_until_reloaded_after_sync() {
+        let s = run([
+            Action::DocSaved(doc("a", true)),
+            Action::DocSaved(doc("b", true)),
+        ]);
+        assert_eq!(s.unsynced_count(), 2);
+        let s = s.reduce(Action::DocsLoaded(vec![doc("a", false), doc("b", false)]));
+        assert_eq!(s.unsynced_count(), 0);
+    }
+
+    #[test]
+    fn saving_the_same_doc_twice_replaces_it() {
+        let s = run([
+            Action::DocSaved(doc("a", true)),
+            Action::DocSaved(doc("a", false)),
+        ]);
+        assert_eq!(s.docs, vec![doc("a", false)]);
+    }
+
+    #[test]
+    fn a_failed_sync_keeps_the_last_success_time() {
+        let s = run([
+            Action::SyncStarted,
+            Action::SyncFinished { at: "10:00".into() },
+            Action::SyncStarted,
+        ]);
+        assert!(s.is_syncing());
+        let s = s.reduce(Action::SyncFailed("无法连接服务器".into()));
+        assert_eq!(s.last_synced.as_deref(), Some("10:00"));
+        assert!(matches!(s.sync, SyncStatus::Failed { .. }));
+    }
+
+    #[test]
+    fn progress_replaces_running_counts() {
+        let s = run([
+            Action::SyncStarted,
+            Action::SyncProgress {
+                round: 2,
+                pending: 3,
+            },
+        ]);
+        assert_eq!(
+            s.sync,
+            SyncStatus::Running {
+                round: 2,
+                pending: 3
+            }
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Server configuration: every field is a `mopai serve` flag and an
+//! environment variable, so a deployment is one binary, one SQLite file and
+//! a few variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How hard SQLite pushes each commit to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit survives power loss. The default: nothing
+    /// acknowledged to a phone may be lost.
+    Full,
+    /// `synchronous=NORMAL`: in WAL mode survives a process crash but may lose
+    /// the last commits on power loss. Only for benchmarks and throwaway demos.
+    Normal,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "MOPAI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Folder holding the SQLite database (`mopai.db`), created if missing.
+    #[arg(long, env = "MOPAI_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// SQLite durability of each commit.
+    #[arg(long, env = "MOPAI_DURABILITY", value_enum, default_value = "full")]
+    pub durability: Durability,
+
+    /// PEM certificate chain for HTTPS. Phones only install the app and run
+    /// its service worker on a secure origin; plain HTTP is for localhost.
+    #[arg(long, env = "MOPAI_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key matching `--tls-cert`.
+    #[arg(long, env = "MOPAI_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Largest request body accepted by the sync endpoint, in bytes.
+    #[arg(long, env = "MOPAI_MAX_SYNC_BODY", default_value_t = 8 * 1024 * 1024)]
+    pub max_sync_body: usize,
+}
+
+impl Config {
+    /// A configuration for tests and tools: a data folder, everything else default.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            durability: Durability::Full,
+            tls_cert: None,
+            tls_key: None,
+            max_sync_body: 8 * 1024 * 1024,
+        }
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("mopai.db")
+    }
+}

@@ -1,0 +1,83 @@
+//! mopai-server: stores and merges the phones' Automerge documents in SQLite,
+//! classifies facilities, and serves the embedded client and the API.
+//!
+//! Start it with [`run`], giving it a bound listener and a shutdown future, so
+//! tests bind `127.0.0.1:0` and never sleep.
+//!
+//! # Layout
+//!
+//! - [`config`]: every setting, as a `mopai serve` flag and an environment variable.
+//! - [`error`]: the one error type, mapped to HTTP status and a Chinese message.
+//! - [`http`]: the axum router, one module per area, and the embedded client.
+//! - [`storage`]: every rusqlite call: schema, documents, sequence numbers.
+//! - [`sync`]: the server half of the sync protocol.
+//! - [`cli`]: the `mopai` command line.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod storage;
+pub mod sync;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+pub use config::Config;
+use error::{AppError, AppResult};
+use storage::Storage;
+
+/// Blocking database work allowed at once; more requests wait their turn
+/// instead of piling threads onto the blocking pool.
+const BLOCKING_SLOTS: usize = 4;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: Config,
+    pub storage: Storage,
+    blocking_slots: Semaphore,
+}
+
+impl AppState {
+    pub fn open(config: Config) -> std::io::Result<Arc<Self>> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let storage = Storage::open(&config.database_path(), config.durability)
+            .map_err(std::io::Error::other)?;
+        Ok(Arc::new(Self {
+            config,
+            storage,
+            blocking_slots: Semaphore::new(BLOCKING_SLOTS),
+        }))
+    }
+
+    /// Runs blocking work (SQLite, Automerge) on the bounded blocking pool.
+    pub async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&AppState) -> AppResult<T> + Send + 'static,
+    ) -> AppResult<T> {
+        let _slot = self
+            .blocking_slots
+            .acquire()
+            .await
+            .map_err(|_| AppError::Unavailable)?;
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || work(&app)).await?
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = AppState::open(config)?;
+    tracing::info!(addr = ?listener.local_addr()?, "mopai serving");
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,152 @@
+//! Documents stored as Automerge change chunks.
+//!
+//! Each accepted write appends an `incremental` chunk (`save_after` the
+//! previous heads) and takes the next server sequence number. Once a document
+//! has gathered [`COMPACT_AFTER`] chunks, the chunks are replaced by one
+//! `snapshot` in the same transaction, so loading stays cheap.
+
+use automerge::{AutoCommit, ChangeHash};
+use rusqlite::{OptionalExtension, params};
+
+use super::WriteTx;
+
+/// Incremental chunks kept before folding them into a snapshot.
+pub const COMPACT_AFTER: i64 = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocMeta {
+    pub id: String,
+    pub kind: String,
+    pub seq: u64,
+}
+
+/// New changes for one document, to be appended.
+pub struct DocWrite<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub doc: &'a mut AutoCommit,
+    /// Heads of the stored version the changes were applied to.
+    pub base_heads: &'a [ChangeHash],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored document {0} does not load: {1}")]
+    Corrupt(String, automerge::AutomergeError),
+}
+
+impl WriteTx<'_> {
+    /// The stored document, rebuilt from its chunks, or `None` if unknown.
+    pub fn load_doc(&self, id: &str) -> Result<Option<AutoCommit>, LoadError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY id")?;
+        let mut rows = stmt.query([id])?;
+        let mut doc: Option<AutoCommit> = None;
+        while let Some(row) = rows.next()? {
+            let bytes: Vec<u8> = row.get(0)?;
+            let loaded = match doc.as_mut() {
+                Some(d) => d.load_incremental(&bytes).map(|_| ()),
+                None => AutoCommit::load(&bytes).map(|d| doc = Some(d)),
+            };
+            loaded.map_err(|e| LoadError::Corrupt(id.to_string(), e))?;
+        }
+        Ok(doc)
+    }
+
+    /// Appends the changes made since `base_heads` and returns the new sequence number.
+    pub fn append_changes(&self, write: DocWrite<'_>) -> rusqlite::Result<u64> {
+        let seq = self.next_seq()?;
+        let heads = encode_heads(&write.doc.get_heads());
+        let now = unix_seconds();
+        self.tx.execute(
+            "INSERT INTO docs (id, kind, seq, heads, chunk_count, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5)
+             ON CONFLICT (id) DO UPDATE SET seq = ?3, heads = ?4, updated_at = ?5",
+            params![write.id, write.kind, seq, heads, now],
+        )?;
+        let chunk_count: i64 = self.tx.query_row(
+            "UPDATE docs SET chunk_count = chunk_count + 1 WHERE id = ?1 RETURNING chunk_count",
+            [write.id],
+            |r| r.get(0),
+        )?;
+        if chunk_count > COMPACT_AFTER {
+            self.tx
+                .execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [write.id])?;
+            self.insert_chunk(write.id, "snapshot", &write.doc.save())?;
+            self.tx
+                .execute("UPDATE docs SET chunk_count = 1 WHERE id = ?1", [write.id])?;
+        } else {
+            let chunk = write.doc.save_after(write.base_heads);
+            self.insert_chunk(write.id, "incremental", &chunk)?;
+        }
+        Ok(seq)
+    }
+
+    fn insert_chunk(&self, id: &str, kind: &str, bytes: &[u8]) -> rusqlite::Result<()> {
+        self.tx.execute(
+            "INSERT INTO doc_chunks (doc_id, kind, bytes) VALUES (?1, ?2, ?3)",
+            params![id, kind, bytes],
+        )?;
+        Ok(())
+    }
+
+    fn next_seq(&self) -> rusqlite::Result<u64> {
+        self.tx.query_row(
+            "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
+            [],
+            |r| r.get(0),
+        )
+    }
+
+    pub fn current_seq(&self) -> rusqlite::Result<u64> {
+        self.tx
+            .query_row("SELECT value FROM counters WHERE name = 'seq'", [], |r| {
+                r.get(0)
+            })
+    }
+
+    /// Documents written after `checkpoint`, oldest first, at most `limit`.
+    pub fn changed_since(
+        &self,
+        checkpoint: u64,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<StoredDocMeta>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, kind, seq FROM docs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        stmt.query_map(params![checkpoint, limit as i64], |r| {
+            Ok(StoredDocMeta {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                seq: r.get(2)?,
+            })
+        })?
+        .collect()
+    }
+
+    pub fn doc_meta(&self, id: &str) -> rusqlite::Result<Option<StoredDocMeta>> {
+        self.tx
+            .query_row("SELECT id, kind, seq FROM docs WHERE id = ?1", [id], |r| {
+                Ok(StoredDocMeta {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    seq: r.get(2)?,
+                })
+            })
+            .optional()
+    }
+}
+
+fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    heads.iter().flat_map(|h| h.0).collect()
+}
+
+fn unix_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

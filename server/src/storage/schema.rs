@@ -1,0 +1,38 @@
+//! Embedded migrations, tracked in `PRAGMA user_version`.
+//!
+//! Append new steps; never edit a published one.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: documents as change chunks, and the server-wide write sequence.
+    "CREATE TABLE docs (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        heads      BLOB NOT NULL,
+        chunk_count INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL
+     ) STRICT;
+     CREATE INDEX docs_by_seq ON docs(seq);
+     CREATE TABLE doc_chunks (
+        id     INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES docs(id),
+        kind   TEXT NOT NULL CHECK (kind IN ('snapshot', 'incremental')),
+        bytes  BLOB NOT NULL
+     ) STRICT;
+     CREATE INDEX doc_chunks_by_doc ON doc_chunks(doc_id, id);
+     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+     INSERT INTO counters VALUES ('seq', 0);",
+];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

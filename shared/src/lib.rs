@@ -1,0 +1,20 @@
+//! mopai-shared: everything the phone and the server must agree on.
+//!
+//! No I/O lives here (no tokio, rusqlite or axum), so the crate builds for
+//! wasm32 and the same classification and sync code runs on both sides.
+//!
+//! # Layout
+//!
+//! - [`sync`]: versioned wire types and the client half of the sync protocol.
+//! - [`api`]: REST request/response bodies and the error body every route returns.
+//! - [`ids`]: UUID newtypes minted on the device, and [`ids::DocId`] (`"{kind}:{uuid}"`).
+//! - [`model`]: the domain model, one file per aggregate, with autosurgeon and serde.
+//! - [`doc`]: document kinds, header, create/open/hydrate/reconcile, migrations, conflicts.
+//! - [`validate`]: USCC (GB 32100-2015), required fields per category, ranges.
+
+pub mod api;
+pub mod doc;
+pub mod ids;
+pub mod model;
+pub mod sync;
+pub mod validate;

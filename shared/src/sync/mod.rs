@@ -1,0 +1,32 @@
+//! The sync protocol: versioned wire types, and the client half of the exchange.
+//!
+//! One exchange is an HTTP POST whose body is a [`SyncRequest`] encoded with
+//! [`encode`], answered by a [`SyncResponse`]. A request carries an Automerge
+//! sync message for each document the device wants to exchange, and the
+//! device's checkpoint (the server sequence number it has seen up to). The
+//! answer carries the server's sync messages and the documents in the device's
+//! scope that changed since that checkpoint. The client repeats until neither
+//! side has anything to send, within [`MAX_ROUNDS`].
+//!
+//! Automerge changes are content-addressed, so a repeated or replayed request
+//! applies nothing twice: retrying any exchange is always safe.
+//!
+//! - [`wire`]: the request/response types and their binary encoding.
+//! - [`replica`]: one document on the device plus its sync state with the server.
+//! - [`session`]: the client-side loop, generic over the HTTP transport so native
+//!   tests and the browser run the same code.
+
+pub mod replica;
+pub mod session;
+pub mod wire;
+
+pub use replica::Replica;
+pub use session::{Progress, SyncError, SyncOutcome, Transport, sync_replicas};
+pub use wire::{
+    DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse, WireError, decode_request,
+    decode_response, encode,
+};
+
+/// Upper bound on exchanges in one sync session. Automerge needs at most a few
+/// rounds per document; a crafted Bloom filter could make it ask forever.
+pub const MAX_ROUNDS: usize = 12;

@@ -1,0 +1,146 @@
+//! The client half of a sync session, generic over how bytes reach the server.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+
+use uuid::Uuid;
+
+use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest, WireError};
+use super::{MAX_ROUNDS, Replica};
+
+/// Sends one encoded [`SyncRequest`] and returns the encoded response body.
+///
+/// The browser implements this with `fetch`, native tests with an HTTP
+/// client; the protocol logic above it is the same code.
+pub trait Transport {
+    fn exchange(&self, body: Vec<u8>) -> impl Future<Output = Result<Vec<u8>, TransportError>>;
+}
+
+/// A failed exchange, as the transport saw it.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum TransportError {
+    #[error("无法连接服务器：{0}")]
+    Offline(String),
+    #[error("登录已过期，请重新登录后再同步")]
+    Unauthorized,
+    #[error("服务器拒绝了同步（{status}）：{message}")]
+    Rejected { status: u16, message: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Wire(#[from] WireError),
+    #[error("文档 {doc} 的同步数据无法应用：{reason}")]
+    BadMessage { doc: String, reason: String },
+    #[error("同步在 {0} 轮后仍未完成，已停止；稍后会自动重试")]
+    TooManyRounds(usize),
+}
+
+/// What the caller shows while a session runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub round: usize,
+    /// Documents still being exchanged after this round.
+    pub pending: usize,
+}
+
+/// The result of a finished session.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncOutcome {
+    /// Persist this only now: every document it covers has been pulled.
+    pub checkpoint: u64,
+    pub rounds: usize,
+    pub bytes_sent: usize,
+    pub bytes_received: usize,
+    /// Documents whose local replica changed (new or merged) in this session.
+    pub updated: BTreeSet<String>,
+    /// Documents whose sync state changed and must be persisted.
+    pub touched: BTreeSet<String>,
+}
+
+/// Runs exchanges until neither side has anything left to send.
+///
+/// `replicas` holds every document on the device; documents the server
+/// announces that the device lacks are added to it. Nothing is persisted here:
+/// the caller saves the touched replicas and then the returned checkpoint, in
+/// that order, so a crash between the two only repeats work.
+pub async fn sync_replicas<T: Transport>(
+    transport: &T,
+    device: Uuid,
+    checkpoint: u64,
+    replicas: &mut BTreeMap<String, Replica>,
+    mut progress: impl FnMut(Progress),
+) -> Result<SyncOutcome, SyncError> {
+    let mut outcome = SyncOutcome {
+        checkpoint,
+        ..SyncOutcome::default()
+    };
+    let mut pending: BTreeSet<String> = replicas
+        .iter_mut()
+        .filter_map(|(id, r)| r.has_unsent_changes().then(|| id.clone()))
+        .collect();
+    let mut server_has_more = true;
+
+    for round in 0..MAX_ROUNDS {
+        let docs = outgoing_messages(replicas, &pending);
+        if docs.is_empty() && !server_has_more {
+            return Ok(outcome);
+        }
+        outcome.touched.extend(docs.iter().map(|m| m.doc.clone()));
+        let body = wire::encode(&SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            device,
+            checkpoint: outcome.checkpoint,
+            docs,
+        });
+        outcome.bytes_sent += body.len();
+        let reply = transport.exchange(body).await?;
+        outcome.bytes_received += reply.len();
+        outcome.rounds = round + 1;
+        let response = wire::decode_response(&reply)?;
+
+        pending.clear();
+        for DocMessage { doc, message } in response.docs {
+            let replica = replicas.entry(doc.clone()).or_default();
+            let before = replica.doc.get_heads();
+            replica
+                .receive(&message)
+                .map_err(|e| SyncError::BadMessage {
+                    doc: doc.clone(),
+                    reason: e.0,
+                })?;
+            if replica.doc.get_heads() != before {
+                outcome.updated.insert(doc.clone());
+            }
+            outcome.touched.insert(doc.clone());
+            pending.insert(doc);
+        }
+        pending.extend(response.changed);
+        outcome.checkpoint = response.checkpoint;
+        server_has_more = response.more;
+        progress(Progress {
+            round: round + 1,
+            pending: pending.len(),
+        });
+    }
+    Err(SyncError::TooManyRounds(MAX_ROUNDS))
+}
+
+fn outgoing_messages(
+    replicas: &mut BTreeMap<String, Replica>,
+    pending: &BTreeSet<String>,
+) -> Vec<DocMessage> {
+    pending
+        .iter()
+        .filter_map(|id| {
+            let replica = replicas.entry(id.clone()).or_default();
+            replica.generate().map(|message| DocMessage {
+                doc: id.clone(),
+                message,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,104 @@
+//! The whole path, end to end, in a real browser: page served by the server,
+//! installed service worker, offline reload, a document created offline,
+//! synced when the server is back, and read by a second client.
+
+use fantoccini::Locator;
+use mopai_tests::browser::Browser;
+use mopai_tests::device::Device;
+use mopai_tests::server::TestServer;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync() {
+    let mut server = TestServer::start().await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+
+    // 1. Load the page and wait for the service worker to control it.
+    page.goto(&server.url("/")).await.unwrap();
+    browser.text_of("#sync").await;
+    let controlled = browser
+        .eval(
+            "navigator.serviceWorker.ready.then(() => new Promise(resolve => {
+                 if (navigator.serviceWorker.controller) return resolve(true);
+                 navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+                 setTimeout(() => resolve(false), 20000);
+             }))",
+        )
+        .await;
+    assert_eq!(
+        controlled,
+        serde_json::json!(true),
+        "service worker never took control"
+    );
+    browser.screenshot("skeleton-1-online").await;
+
+    // 2. Take the network away and reload: the shell comes from the service worker.
+    server.stop().await;
+    assert!(
+        reqwest::get(server.url("/healthz")).await.is_err(),
+        "server still answers after stop"
+    );
+    page.refresh().await.unwrap();
+    let title = browser.text_of("h1").await;
+    assert_eq!(title, "摸排");
+    browser.screenshot("skeleton-2-offline-reload").await;
+
+    // 3. Create a document offline.
+    let name = "离线新建·夕阳红养老院";
+    page.find(Locator::Css("#new-name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    page.find(Locator::Css("#create"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#docs", |t| t.contains(name) && t.contains("未同步"))
+        .await;
+    // It is in IndexedDB, not only on screen: reload offline and it is still there.
+    page.refresh().await.unwrap();
+    browser.wait_for_text("#docs", |t| t.contains(name)).await;
+    browser.screenshot("skeleton-3-created-offline").await;
+
+    // 4. Bring the server back and sync.
+    server.restart().await;
+    page.find(Locator::Css("#sync"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status = browser
+        .wait_for_text("#sync-status", |t| {
+            t.contains("上次同步") || t.contains("失败")
+        })
+        .await;
+    assert!(status.contains("未同步 0 条"), "sync status: {status}");
+    browser.screenshot("skeleton-4-synced").await;
+
+    // 5. A second client reads the document back from the server.
+    let mut second = Device::new(server.url("/api/sync"));
+    second.sync().await.expect("second client syncs");
+    let names: Vec<String> = second
+        .replicas
+        .values()
+        .map(|r| mopai_client_name(&r.doc))
+        .collect();
+    assert_eq!(names, vec![name.to_string()]);
+
+    browser.close().await;
+    server.stop().await;
+}
+
+fn mopai_client_name(doc: &automerge::AutoCommit) -> String {
+    use automerge::ReadDoc;
+    match doc.get(automerge::ROOT, "name") {
+        Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_string(),
+        _ => String::new(),
+    }
+}

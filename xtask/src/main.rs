@@ -1,0 +1,109 @@
+//! `cargo xtask`: build and test tasks for mopai.
+//!
+//! # Layout
+//!
+//! - [`client`]: builds the wasm client into `client/dist` (glue, hashes, precompression).
+//! - [`tools`]: installs or checks what the tasks need (wasm target, Chromium, test runner).
+//! - [`size`]: prints the client's bytes, raw, gzip and brotli.
+//! - [`shell`]: running commands with clear failures.
+//!
+//! Commands: `run`, `test`, `build-client`, `size`. See `cargo xtask help`.
+
+mod client;
+mod shell;
+mod size;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  run            build the client, seed a demo county, serve on http://127.0.0.1:8080
+  test           fmt check, clippy, native tests, wasm tests and browser end-to-end tests
+  build-client   build the wasm client into client/dist
+  size           print the client's wasm, JS and CSS bytes (raw, gzip, brotli)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("build-client") => client::build().map(|_| ()),
+        Some("size") => client::build().and_then(|dist| size::print(&dist)),
+        Some("help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+fn run(extra: &[String]) -> Result<(), String> {
+    client::build()?;
+    let data = root().join("data");
+    let mut serve = shell::cargo(&["run", "--release", "-p", "mopai-server", "--", "serve"]);
+    serve.env("MOPAI_DATA_DIR", &data).args(extra);
+    println!("mopai: data in {}", data.display());
+    shell::status(&mut serve)
+}
+
+fn test() -> Result<(), String> {
+    shell::status(&mut shell::cargo(&["fmt", "--all", "--", "--check"]))
+        .map_err(|e| format!("{e}\n(run `cargo fmt --all` to fix the formatting)"))?;
+    tools::ensure_wasm_target()?;
+    shell::status(&mut shell::cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    shell::status(&mut shell::cargo(&[
+        "clippy",
+        "-p",
+        "mopai-client",
+        "-p",
+        "mopai-shared",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let dist = client::build()?;
+    tools::ensure_chromium()?;
+    shell::status(&mut shell::cargo(&["test", "--workspace"]).env("MOPAI_DIST", &dist))?;
+    tools::ensure_wasm_bindgen_test_runner()?;
+    shell::status(
+        shell::cargo(&[
+            "test",
+            "-p",
+            "mopai-shared",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )?;
+    println!("xtask test: all passed");
+    Ok(())
+}
