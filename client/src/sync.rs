@@ -46,10 +46,9 @@ impl Transport for FetchTransport {
 
 /// This browser profile's id, created on first use.
 pub async fn device_id(store: &Store) -> Result<Uuid, String> {
-    if let Some(id) = store.meta(DEVICE_KEY).await.map_err(|e| e.to_string())? {
-        if let Ok(id) = id.parse() {
-            return Ok(id);
-        }
+    let stored = store.meta(DEVICE_KEY).await.map_err(|e| e.to_string())?;
+    if let Some(id) = stored.and_then(|id| id.parse().ok()) {
+        return Ok(id);
     }
     let id = Uuid::new_v4();
     store

@@ -89,9 +89,10 @@ fn test() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
-    let dist = client::build()?;
+    // The server embeds the client, so build it before the tests that serve it.
+    client::build()?;
     tools::ensure_chromium()?;
-    shell::status(&mut shell::cargo(&["test", "--workspace"]).env("MOPAI_DIST", &dist))?;
+    shell::status(&mut shell::cargo(&["test", "--workspace"]))?;
     tools::ensure_wasm_bindgen_test_runner()?;
     shell::status(
         shell::cargo(&[

@@ -34,7 +34,7 @@ pub enum LoadError {
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
     #[error("stored document {0} does not load: {1}")]
-    Corrupt(String, automerge::AutomergeError),
+    Corrupt(String, Box<automerge::AutomergeError>),
 }
 
 impl WriteTx<'_> {
@@ -51,7 +51,7 @@ impl WriteTx<'_> {
                 Some(d) => d.load_incremental(&bytes).map(|_| ()),
                 None => AutoCommit::load(&bytes).map(|d| doc = Some(d)),
             };
-            loaded.map_err(|e| LoadError::Corrupt(id.to_string(), e))?;
+            loaded.map_err(|e| LoadError::Corrupt(id.to_string(), Box::new(e)))?;
         }
         Ok(doc)
     }
