@@ -25,7 +25,12 @@ pub async fn main(cli: Cli) -> std::io::Result<()> {
     match cli.command {
         Command::Serve(config) => {
             let listener = tokio::net::TcpListener::bind(config.listen).await?;
-            println!("mopai: http://{}", listener.local_addr()?);
+            let scheme = if config.tls_cert.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            println!("mopai: {scheme}://{}", listener.local_addr()?);
             crate::run(config, listener, shutdown_signal()).await
         }
     }

@@ -11,6 +11,7 @@
 //! - [`http`]: the axum router, one module per area, and the embedded client.
 //! - [`storage`]: every rusqlite call: schema, documents, sequence numbers.
 //! - [`sync`]: the server half of the sync protocol.
+//! - [`tls`]: HTTPS with rustls when a certificate and key are configured.
 //! - [`cli`]: the `mopai` command line.
 
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod http;
 pub mod storage;
 pub mod sync;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -75,9 +77,19 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let acceptor = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
+        _ => None,
+    };
     let state = AppState::open(config)?;
-    tracing::info!(addr = ?listener.local_addr()?, "mopai serving");
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let router = http::router(state);
+    tracing::info!(addr = ?listener.local_addr()?, https = acceptor.is_some(), "mopai serving");
+    match acceptor {
+        Some(acceptor) => tls::serve(listener, router, acceptor, shutdown).await,
+        None => {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
 }

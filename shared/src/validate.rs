@@ -172,16 +172,17 @@ impl<'a> Check<'a> {
     }
 
     fn child(&mut self, part: impl Display) -> Check<'_> {
-        Check {
-            prefix: self.path(part),
-            today: self.today,
-            out: self.out,
-        }
+        let prefix = self.path(part);
+        self.nested(prefix)
     }
 
     /// Prefix for list items, named by id like conflict paths.
     fn item(&mut self, list: &str, id: impl Display) -> Check<'_> {
         let prefix = format!("{}[{id}]", self.path(list));
+        self.nested(prefix)
+    }
+
+    fn nested(&mut self, prefix: String) -> Check<'_> {
         Check {
             prefix,
             today: self.today,

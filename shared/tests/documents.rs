@@ -1,5 +1,6 @@
 //! Document lifecycle: the migration path from an unversioned (v0) document
 //! to the current schema, and the header checks the server relies on.
+#![cfg(not(target_arch = "wasm32"))] // proptest fixtures; these run natively
 
 mod common;
 

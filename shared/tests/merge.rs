@@ -1,6 +1,7 @@
 //! Concurrent edits: nothing is lost, same-field disagreements are listed with
 //! both values and authors, saving a form does not settle them silently, and
 //! `resolve_conflict` leaves one value.
+#![cfg(not(target_arch = "wasm32"))] // proptest fixtures; these run natively
 
 mod common;
 

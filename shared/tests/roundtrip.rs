@@ -1,5 +1,6 @@
 //! Every body survives reconcile → save → load → hydrate unchanged, and
 //! reconciling an unchanged body writes nothing.
+#![cfg(not(target_arch = "wasm32"))] // proptest fixtures; these run natively
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! One case per validation rule, each starting from a valid body and breaking
 //! one thing; a final check proves every rule in `ALL_RULES` was exercised.
+#![cfg(not(target_arch = "wasm32"))] // proptest fixtures; these run natively
 
 mod common;
 

@@ -19,10 +19,10 @@
 //! # Layout
 //!
 //! - [`header`]: [`DocHeader`], [`Scope`], [`read_header`], [`township_unchanged`].
-//! - [`open`]: [`create`], [`open()`], [`hydrate_doc`], [`reconcile_body`].
+//! - [`open`](mod@open): [`create`], [`open()`], [`hydrate_doc`], [`reconcile_body`].
 //! - [`keep`]: the writer that keeps conflicts visible while reconciling.
-//! - [`migrate`]: [`SCHEMA_VERSION`], [`migrate()`].
-//! - [`conflicts`]: [`conflicts()`], [`resolve_conflict`], [`FieldPath`].
+//! - [`migrate`](mod@migrate): [`SCHEMA_VERSION`], [`migrate()`].
+//! - [`conflicts`](mod@conflicts): [`conflicts()`], [`resolve_conflict`], [`FieldPath`].
 
 use autosurgeon::{Hydrate, Reconcile};
 

@@ -13,7 +13,7 @@ use autosurgeon::{HydrateError, ReconcileError, hydrate_prop, reconcile_prop};
 use super::header::{BODY, HEADER, HeaderError, read_header};
 use super::keep::KeepConflicts;
 use super::migrate::{MigrateError, SCHEMA_VERSION, migrate};
-use super::{DocBody, DocHeader, DocKind};
+use super::{DocBody, DocHeader, DocKind, Scope};
 
 /// A hydrated document: the header as stored, the body as the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,10 +109,18 @@ fn expect_kind<B: DocBody>(header: &DocHeader) -> Result<(), DocError> {
     }
 }
 
-/// The same for every device that creates this document; never used after
-/// genesis, so its sequence numbers cannot collide.
+/// The same for every device that creates this document with this header;
+/// never used after genesis, so its sequence numbers cannot collide. The
+/// whole header goes in: two geneses that differ (another township, another
+/// schema version) must not share an actor, or Automerge would refuse to
+/// merge them instead of showing the clash as a header conflict.
 fn genesis_actor(header: &DocHeader) -> ActorId {
     let mut bytes = header.entity.as_bytes().to_vec();
     bytes.extend_from_slice(header.kind.code().as_bytes());
+    bytes.extend_from_slice(&header.schema_version.to_be_bytes());
+    match header.township {
+        Scope::Township(t) => bytes.extend_from_slice(t.as_uuid().as_bytes()),
+        Scope::County => bytes.extend_from_slice(b"county"),
+    }
     ActorId::from(bytes)
 }

@@ -1,5 +1,5 @@
 //! County settings: townships, the schedule (DOMAIN §6) and every threshold
-//! DOMAIN.md marks **[decision]**. This is the body of the settings document,
+//! DOMAIN.md marks **\[decision\]**. This is the body of the settings document,
 //! which only the admin writes. `Default` gives DOMAIN's defaults.
 
 use autosurgeon::{Hydrate, Reconcile};
@@ -56,7 +56,7 @@ impl Default for Schedule {
     }
 }
 
-/// The **[decision]** figures of DOMAIN.md. Each field says how it compares,
+/// The **\[decision\]** figures of DOMAIN.md. Each field says how it compares,
 /// so classification and the settings page agree on "more than" vs "at least".
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Thresholds {
