@@ -11,10 +11,12 @@
 //! - [`model`]: the domain model, one file per aggregate, with autosurgeon and serde.
 //! - [`doc`]: document kinds, header, create/open/hydrate/reconcile, migrations, conflicts.
 //! - [`validate`]: USCC (GB 32100-2015), required fields per category, ranges.
+//! - [`risk`]: classification (plan §一.三): rules table, level, measures, disposal paths.
 
 pub mod api;
 pub mod doc;
 pub mod ids;
 pub mod model;
+pub mod risk;
 pub mod sync;
 pub mod validate;
