@@ -7,6 +7,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::pages::home::Home;
+use crate::pages::login::Login;
 use crate::state::{Action, AppState, DocSummary};
 use crate::store::Store;
 
@@ -49,6 +50,13 @@ pub fn App() -> Html {
                 match Store::open().await {
                     Ok(opened) => {
                         let opened = Rc::new(opened);
+                        match crate::session::load(&opened).await {
+                            Ok(session) => dispatcher.dispatch(Action::Started(session)),
+                            Err(e) => {
+                                dispatcher.dispatch(Action::Started(None));
+                                dispatcher.dispatch(Action::Failed(e));
+                            }
+                        }
                         match load_summaries(&opened).await {
                             Ok(docs) => dispatcher.dispatch(Action::DocsLoaded(docs)),
                             Err(e) => dispatcher.dispatch(Action::Failed(e)),
@@ -73,9 +81,28 @@ pub fn App() -> Html {
     }
 }
 
+/// Pages behind the login: the phone shows the login form until a session
+/// exists, and keeps showing the app offline once it does.
+#[function_component]
+fn Gate(props: &GateProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    if !ctx.state.ready {
+        return html! { <main class="page"><p>{ "正在打开本机数据…" }</p></main> };
+    }
+    if ctx.state.session.is_none() {
+        return html! { <Login /> };
+    }
+    props.children.clone()
+}
+
+#[derive(Properties, PartialEq)]
+struct GateProps {
+    children: Html,
+}
+
 fn switch(route: Route) -> Html {
     match route {
-        Route::Home => html! { <Home /> },
+        Route::Home => html! { <Gate><Home /></Gate> },
         Route::NotFound => html! {
             <main class="page"><p>{ "页面不存在。" }</p><Link<Route> to={Route::Home}>{ "返回首页" }</Link<Route>></main>
         },
@@ -90,11 +117,13 @@ pub async fn load_summaries(store: &Store) -> Result<Vec<DocSummary>, String> {
         let mut replica =
             mopai_shared::sync::Replica::restore(&s.doc, s.sync_state.as_deref().unwrap_or(&[]))
                 .map_err(|e| format!("本机文档 {} 无法读取：{e}", s.id))?;
-        docs.push(DocSummary {
-            name: crate::draft::facility_name(&replica.doc),
-            unsynced: replica.has_unsent_changes(),
-            id: s.id,
-        });
+        if let Some(name) = crate::facility::facility_name(&s.id, &replica.doc) {
+            docs.push(DocSummary {
+                name,
+                unsynced: replica.has_unsent_changes(),
+                id: s.id,
+            });
+        }
     }
     Ok(docs)
 }

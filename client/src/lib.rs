@@ -8,13 +8,14 @@
 //!
 //! - [`app`]: the router (`Route`) and the top-level component.
 //! - [`state`]: `AppState`, the `Action` enum and the reducer.
-//! - [`draft`]: the documents this page creates and reads (the walking skeleton's facility draft).
+//! - [`facility`]: creating and listing facility documents through the shared schema.
+//! - [`session`]: login, the saved session, and the actor id per user on this phone.
 //! - [`store`]: IndexedDB: documents, sync states and device metadata.
 //! - [`sync`]: the fetch transport and one sync session over the stored replicas.
 //! - [`pages`]: one module per screen.
 //! - [`hooks`]: one hook per file.
 
-pub mod draft;
+pub mod facility;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,6 +24,8 @@ pub mod app;
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod session;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]

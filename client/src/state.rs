@@ -5,7 +5,16 @@
 
 use std::rc::Rc;
 
+use mopai_shared::api::Me;
+use serde::{Deserialize, Serialize};
 use yew::Reducible;
+
+/// Who is logged in on this phone, kept in IndexedDB.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub user: Me,
+}
 
 /// One document as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +43,11 @@ pub enum Persistence {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppState {
+    /// False until the store is open and the saved session has been read.
+    pub ready: bool,
+    pub session: Option<Session>,
+    /// The server refused the token: log in again before syncing.
+    pub session_expired: bool,
     pub docs: Vec<DocSummary>,
     pub sync: SyncStatus,
     /// Local time of the last sync that finished.
@@ -47,6 +61,9 @@ pub struct AppState {
 impl Default for AppState {
     fn default() -> Self {
         Self {
+            ready: false,
+            session: None,
+            session_expired: false,
             docs: Vec::new(),
             sync: SyncStatus::Idle,
             last_synced: None,
@@ -59,6 +76,11 @@ impl Default for AppState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// The store is open; the saved session, if any, is known.
+    Started(Option<Session>),
+    LoggedIn(Session),
+    LoggedOut,
+    SessionExpired,
     DocsLoaded(Vec<DocSummary>),
     DocSaved(DocSummary),
     SyncStarted,
@@ -81,6 +103,25 @@ impl AppState {
 
     fn reduce(mut self, action: Action) -> Self {
         match action {
+            Action::Started(session) => {
+                self.ready = true;
+                self.session = session;
+            }
+            Action::LoggedIn(session) => {
+                self.session = Some(session);
+                self.session_expired = false;
+                self.error = None;
+            }
+            Action::LoggedOut => {
+                self.session = None;
+                self.session_expired = false;
+            }
+            Action::SessionExpired => {
+                self.session_expired = true;
+                self.sync = SyncStatus::Failed {
+                    reason: "登录已过期，请重新登录后再同步；本机记录都还在".into(),
+                };
+            }
             Action::DocsLoaded(mut docs) => {
                 docs.sort_by(|a, b| a.name.cmp(&b.name));
                 self.docs = docs;
@@ -171,6 +212,46 @@ mod tests {
         let s = s.reduce(Action::SyncFailed("无法连接服务器".into()));
         assert_eq!(s.last_synced.as_deref(), Some("10:00"));
         assert!(matches!(s.sync, SyncStatus::Failed { .. }));
+    }
+
+    fn session(name: &str) -> Session {
+        Session {
+            token: "t".into(),
+            user: Me {
+                id: mopai_shared::ids::UserId::random(),
+                username: name.into(),
+                display_name: name.into(),
+                role: mopai_shared::roles::Role::Inspector,
+                township: None,
+            },
+        }
+    }
+
+    #[test]
+    fn an_expired_session_keeps_the_user_and_the_entries() {
+        let s = run([
+            Action::Started(Some(session("王"))),
+            Action::DocSaved(doc("a", true)),
+            Action::SyncStarted,
+            Action::SessionExpired,
+        ]);
+        assert!(s.session_expired);
+        assert!(s.session.is_some(), "offline work goes on with the old session");
+        assert_eq!(s.unsynced_count(), 1);
+        assert!(matches!(s.sync, SyncStatus::Failed { .. }));
+        let s = s.reduce(Action::LoggedIn(session("王")));
+        assert!(!s.session_expired);
+    }
+
+    #[test]
+    fn logging_out_keeps_local_entries() {
+        let s = run([
+            Action::Started(Some(session("王"))),
+            Action::DocSaved(doc("a", true)),
+            Action::LoggedOut,
+        ]);
+        assert!(s.session.is_none());
+        assert_eq!(s.docs.len(), 1);
     }
 
     #[test]

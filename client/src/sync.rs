@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use gloo::net::http::Request;
 use mopai_shared::api::ErrorBody;
 use mopai_shared::sync::session::TransportError;
-use mopai_shared::sync::{Progress, Replica, SyncOutcome, Transport, sync_replicas};
+use mopai_shared::sync::{Progress, Replica, SyncError, SyncOutcome, Transport, sync_replicas};
 use uuid::Uuid;
 
 use crate::store::Store;
@@ -15,12 +15,15 @@ const SYNC_URL: &str = "/api/sync";
 const DEVICE_KEY: &str = "device_id";
 const CHECKPOINT_KEY: &str = "checkpoint";
 
-struct FetchTransport;
+struct FetchTransport<'a> {
+    token: &'a str,
+}
 
-impl Transport for FetchTransport {
+impl Transport for FetchTransport<'_> {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
         let response = Request::post(SYNC_URL)
             .header("content-type", "application/octet-stream")
+            .header("authorization", &format!("Bearer {}", self.token))
             .body(js_sys::Uint8Array::from(body.as_slice()))
             .map_err(|e| TransportError::Offline(e.to_string()))?
             .send()
@@ -58,11 +61,26 @@ pub async fn device_id(store: &Store) -> Result<Uuid, String> {
     Ok(id)
 }
 
+/// Why a session stopped.
+#[derive(Debug)]
+pub enum SyncFailure {
+    /// The server refused the token: log in again, then sync.
+    Unauthorized,
+    Other(String),
+}
+
+impl From<String> for SyncFailure {
+    fn from(message: String) -> Self {
+        SyncFailure::Other(message)
+    }
+}
+
 /// Runs one session against the server and persists its results.
 pub async fn sync_now(
     store: &Store,
+    token: &str,
     progress: impl FnMut(Progress),
-) -> Result<SyncOutcome, String> {
+) -> Result<SyncOutcome, SyncFailure> {
     let device = device_id(store).await?;
     let checkpoint = store
         .meta(CHECKPOINT_KEY)
@@ -76,9 +94,13 @@ pub async fn sync_now(
             .map_err(|e| format!("本机文档 {} 无法读取：{e}", stored.id))?;
         replicas.insert(stored.id, replica);
     }
-    let outcome = sync_replicas(&FetchTransport, device, checkpoint, &mut replicas, progress)
+    let transport = FetchTransport { token };
+    let outcome = sync_replicas(&transport, device, checkpoint, &mut replicas, progress)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e {
+            SyncError::Transport(TransportError::Unauthorized) => SyncFailure::Unauthorized,
+            other => SyncFailure::Other(other.to_string()),
+        })?;
     // Documents first, checkpoint last: a crash in between only repeats work.
     for id in &outcome.touched {
         if let Some(replica) = replicas.get_mut(id) {

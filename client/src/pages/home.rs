@@ -9,7 +9,9 @@ use yew::prelude::*;
 
 use crate::app::{AppContext, load_summaries};
 use crate::hooks::{use_online, use_persistence};
-use crate::state::{Action, DocSummary, Persistence, SyncStatus};
+use crate::state::{Action, AppState, DocSummary, Persistence, Session, SyncStatus};
+use crate::sync::SyncFailure;
+use mopai_shared::api::Me;
 use crate::store::Store;
 
 #[function_component]
@@ -35,8 +37,11 @@ pub fn Home() -> Html {
                 dispatcher.dispatch(Action::Failed("本机存储尚未就绪，请稍候".into()));
                 return;
             };
+            let Some(session) = ctx.state.session.clone() else {
+                return;
+            };
             spawn_local(async move {
-                match create_facility(&store, &name).await {
+                match create_facility(&store, &session, &name).await {
                     Ok(summary) => {
                         input.set_value("");
                         dispatcher.dispatch(Action::DocSaved(summary));
@@ -50,8 +55,32 @@ pub fn Home() -> Html {
     let on_sync = {
         let ctx = ctx.clone();
         Callback::from(move |_| {
+            if let (Some(store), Some(session)) = (ctx.store.clone(), ctx.state.session.clone()) {
+                start_sync(store, session.token, ctx.state.dispatcher());
+            }
+        })
+    };
+
+    let on_logout = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| {
+            let unsynced = ctx.state.unsynced_count();
+            if unsynced > 0 {
+                let question = format!(
+                    "还有 {unsynced} 条记录未同步。退出后记录仍保留在本机，重新登录后可继续同步。确定退出？"
+                );
+                if !gloo::dialogs::confirm(&question) {
+                    return;
+                }
+            }
             if let Some(store) = ctx.store.clone() {
-                start_sync(store, ctx.state.dispatcher());
+                let dispatcher = ctx.state.dispatcher();
+                spawn_local(async move {
+                    match crate::session::clear(&store).await {
+                        Ok(()) => dispatcher.dispatch(Action::LoggedOut),
+                        Err(e) => dispatcher.dispatch(Action::Failed(e)),
+                    }
+                });
             }
         })
     };
@@ -65,6 +94,12 @@ pub fn Home() -> Html {
                     { if online { "在线" } else { "离线" } }
                 </span>
             </header>
+            if let Some(session) = &state.session {
+                <p class="hint" id="who">
+                    { user_line(&session.user) }
+                    <button class="link" id="logout" onclick={on_logout}>{ "退出登录" }</button>
+                </p>
+            }
             <p class="hint" id="persist">{ persistence_text(persistence) }</p>
             <section class="sync-bar">
                 <div id="sync-status" class="sync-status">{ sync_text(state.unsynced_count(), state.last_synced.as_deref(), &state.sync) }</div>
@@ -98,9 +133,16 @@ fn doc_item(doc: &DocSummary) -> Html {
     }
 }
 
-async fn create_facility(store: &Store, name: &str) -> Result<DocSummary, String> {
-    let (id, mut doc) =
-        crate::draft::new_facility(name).map_err(|e| format!("无法创建记录：{e}"))?;
+async fn create_facility(store: &Store, session: &Session, name: &str) -> Result<DocSummary, String> {
+    let township = session
+        .user
+        .township
+        .as_ref()
+        .ok_or("只有乡镇排查员和分管领导可以新建机构记录")?;
+    let actor = crate::session::actor_for(store, &session.user).await?;
+    let (id, mut doc) = crate::facility::new_facility(name, township.id, actor)
+        .map_err(|e| format!("无法创建记录：{e}"))?;
+    let id = id.to_string();
     store
         .put_doc(&id, &doc.save())
         .await
@@ -112,7 +154,7 @@ async fn create_facility(store: &Store, name: &str) -> Result<DocSummary, String
     })
 }
 
-fn start_sync(store: Rc<Store>, dispatcher: UseReducerDispatcher<crate::state::AppState>) {
+fn start_sync(store: Rc<Store>, token: String, dispatcher: UseReducerDispatcher<AppState>) {
     dispatcher.dispatch(Action::SyncStarted);
     spawn_local(async move {
         let progress = {
@@ -124,7 +166,7 @@ fn start_sync(store: Rc<Store>, dispatcher: UseReducerDispatcher<crate::state::A
                 })
             }
         };
-        match crate::sync::sync_now(&store, progress).await {
+        match crate::sync::sync_now(&store, &token, progress).await {
             Ok(_) => {
                 match load_summaries(&store).await {
                     Ok(docs) => dispatcher.dispatch(Action::DocsLoaded(docs)),
@@ -132,9 +174,15 @@ fn start_sync(store: Rc<Store>, dispatcher: UseReducerDispatcher<crate::state::A
                 }
                 dispatcher.dispatch(Action::SyncFinished { at: now_hh_mm() });
             }
-            Err(e) => dispatcher.dispatch(Action::SyncFailed(e)),
+            Err(SyncFailure::Unauthorized) => dispatcher.dispatch(Action::SessionExpired),
+            Err(SyncFailure::Other(e)) => dispatcher.dispatch(Action::SyncFailed(e)),
         }
     });
+}
+
+fn user_line(user: &Me) -> String {
+    let place = user.township.as_ref().map_or("全县", |t| t.name.as_str());
+    format!("{} · {} · {} ", user.display_name, user.role.label_zh(), place)
 }
 
 fn now_hh_mm() -> String {

@@ -3,7 +3,7 @@
 //! Object stores:
 //! - `docs`: document id → saved Automerge bytes (the outbox: nothing else to lose);
 //! - `sync_states`: document id → `sync::State::encode()` with the server;
-//! - `meta`: device id, sync checkpoint.
+//! - `meta`: device id, sync checkpoint, the session, actor ids per user.
 //!
 //! Each save is its own transaction, awaited before the page says "saved".
 
@@ -69,6 +69,13 @@ impl Store {
         let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
         let value = tx.store(META)?.get(JsValue::from_str(key)).await?;
         Ok(value.and_then(|v| v.as_string()))
+    }
+
+    pub async fn delete_meta(&self, key: &str) -> StoreResult<()> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?.delete(JsValue::from_str(key)).await?;
+        tx.done().await?;
+        Ok(())
     }
 
     /// Every document with its sync state.
