@@ -42,6 +42,17 @@ pub struct Config {
     /// Largest request body accepted by the sync endpoint, in bytes.
     #[arg(long, env = "MOPAI_MAX_SYNC_BODY", default_value_t = 8 * 1024 * 1024)]
     pub max_sync_body: usize,
+
+    /// Largest photo or other evidence file accepted, in bytes. Phones
+    /// compress photos before upload, so this only stops abuse.
+    #[arg(long, env = "MOPAI_MAX_BLOB", default_value_t = 10 * 1024 * 1024)]
+    pub max_blob_bytes: usize,
+
+    /// Days a login stays valid. A phone keeps working offline after that;
+    /// it asks for the password again before its next sync. 0 makes every
+    /// session expire at once (for tests).
+    #[arg(long, env = "MOPAI_SESSION_DAYS", default_value_t = 30)]
+    pub session_days: u32,
 }
 
 impl Config {
@@ -54,10 +65,17 @@ impl Config {
             tls_cert: None,
             tls_key: None,
             max_sync_body: 8 * 1024 * 1024,
+            max_blob_bytes: 10 * 1024 * 1024,
+            session_days: 30,
         }
     }
 
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("mopai.db")
+    }
+
+    /// Photos live in their own SQLite file beside the documents.
+    pub fn blobs_path(&self) -> PathBuf {
+        self.data_dir.join("blobs.db")
     }
 }

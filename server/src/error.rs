@@ -5,7 +5,7 @@
 //! never sent to the client.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mopai_shared::api::ErrorBody;
 use mopai_shared::sync::WireError;
@@ -15,6 +15,21 @@ pub enum AppError {
     /// The request is wrong in a way the client can fix; nothing was changed.
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
+
+    /// No valid session: log in (again). Nothing was changed.
+    #[error("{message}")]
+    Unauthorized {
+        code: &'static str,
+        message: &'static str,
+    },
+
+    /// Logged in, but this role or township may not do this. Nothing was changed.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+
+    /// Too many failed logins; try again after this many seconds.
+    #[error("登录失败次数过多，请 {} 分钟后再试", retry_after_secs.div_ceil(60))]
+    TooManyRequests { retry_after_secs: u64 },
 
     #[error("请求内容过大：{0}")]
     TooLarge(String),
@@ -41,6 +56,21 @@ impl AppError {
         }
     }
 
+    /// Missing, unknown, expired or revoked token.
+    pub fn login_required() -> Self {
+        AppError::Unauthorized {
+            code: "login_required",
+            message: "登录已失效，请重新登录（本机数据不受影响）",
+        }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Forbidden {
+            code,
+            message: message.into(),
+        }
+    }
+
     fn status_and_body(&self) -> (StatusCode, ErrorBody) {
         let body = |code: &str, message: String| ErrorBody {
             code: code.to_string(),
@@ -50,6 +80,16 @@ impl AppError {
             AppError::BadRequest { code, message } => {
                 (StatusCode::BAD_REQUEST, body(code, message.clone()))
             }
+            AppError::Unauthorized { code, message } => {
+                (StatusCode::UNAUTHORIZED, body(code, message.to_string()))
+            }
+            AppError::Forbidden { code, message } => {
+                (StatusCode::FORBIDDEN, body(code, message.clone()))
+            }
+            AppError::TooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                body("too_many_attempts", self.to_string()),
+            ),
             AppError::TooLarge(_) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 body("too_large", self.to_string()),
@@ -90,7 +130,18 @@ impl IntoResponse for AppError {
         } else {
             tracing::debug!(error = %self, "request refused");
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        match self {
+            AppError::Unauthorized { .. } => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            _ => {}
+        }
+        response
     }
 }
 

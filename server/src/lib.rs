@@ -7,17 +7,29 @@
 //! # Layout
 //!
 //! - [`config`]: every setting, as a `mopai serve` flag and an environment variable.
+//! - [`auth`]: passwords, sessions, the `AuthUser` extractor, scope checks, login rate limit.
+//! - [`admin`]: what the admin commands do: accounts, townships, settings, imports, demo.
+//! - [`clock`]: Unix seconds, the unit of every stored instant.
 //! - [`error`]: the one error type, mapped to HTTP status and a Chinese message.
 //! - [`http`]: the axum router, one module per area, and the embedded client.
+//! - [`projection`]: documents → facility, visit and assessment rows, classified by the shared engine.
+//! - [`leads`]: the broadcast of new red/orange leads that `GET /api/events` streams.
+//! - [`export`]: the five annex tables as XLSX and CSV, a provenance sheet, a zip of all five.
 //! - [`storage`]: every rusqlite call: schema, documents, sequence numbers.
 //! - [`sync`]: the server half of the sync protocol.
 //! - [`tls`]: HTTPS with rustls when a certificate and key are configured.
 //! - [`cli`]: the `mopai` command line.
 
+pub mod admin;
+pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod http;
+pub mod leads;
+pub mod projection;
 pub mod storage;
 pub mod sync;
 pub mod tls;
@@ -31,6 +43,7 @@ use tokio::sync::Semaphore;
 pub use config::Config;
 use error::{AppError, AppResult};
 use storage::Storage;
+use storage::blobs::BlobStore;
 
 /// Blocking database work allowed at once; more requests wait their turn
 /// instead of piling threads onto the blocking pool.
@@ -41,6 +54,10 @@ const BLOCKING_SLOTS: usize = 4;
 pub struct AppState {
     pub config: Config,
     pub storage: Storage,
+    pub blobs: BlobStore,
+    pub login_limiter: auth::rate_limit::LoginLimiter,
+    /// New red/orange leads; publish after the commit that found them.
+    pub leads: leads::LeadFeed,
     blocking_slots: Semaphore,
 }
 
@@ -49,9 +66,14 @@ impl AppState {
         std::fs::create_dir_all(&config.data_dir)?;
         let storage = Storage::open(&config.database_path(), config.durability)
             .map_err(std::io::Error::other)?;
+        let blobs = BlobStore::open(&config.blobs_path(), config.durability)
+            .map_err(std::io::Error::other)?;
         Ok(Arc::new(Self {
             config,
             storage,
+            blobs,
+            login_limiter: auth::rate_limit::LoginLimiter::default(),
+            leads: leads::LeadFeed::default(),
             blocking_slots: Semaphore::new(BLOCKING_SLOTS),
         }))
     }
@@ -87,7 +109,9 @@ pub async fn run(
     match acceptor {
         Some(acceptor) => tls::serve(listener, router, acceptor, shutdown).await,
         None => {
-            axum::serve(listener, router)
+            // The peer address feeds the per-IP login limit.
+            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown)
                 .await
         }

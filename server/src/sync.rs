@@ -8,14 +8,24 @@
 //!
 //! The server keeps no per-device sync state: it answers each message from a
 //! fresh `sync::State`, and the client resumes from its own saved state.
+//!
+//! Authorization ([`crate::auth`]): a document outside the user's read scope
+//! is refused (404) before anything is answered for it; changes are stored
+//! only after [`authorize_changes`] accepted them; the changed list holds
+//! only documents the user may read. Any refusal fails the whole request.
 
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
 use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
+use mopai_shared::dashboard::Lead;
+use mopai_shared::ids::DocId;
 use mopai_shared::sync::{DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse};
 
+use crate::auth::changes::{Received, authorize_changes};
+use crate::auth::{AuthUser, policy};
 use crate::error::{AppError, AppResult};
 use crate::storage::{DocWrite, Storage, WriteTx};
 
@@ -23,17 +33,31 @@ use crate::storage::{DocWrite, Storage, WriteTx};
 pub const MAX_DOCS_PER_REQUEST: usize = 200;
 /// Changed-document ids one response lists; the client asks again for more.
 pub const MAX_CHANGED_PER_RESPONSE: usize = 1000;
+/// New Automerge changes one request may bring; a phone with more sends them
+/// over several requests.
+pub const MAX_CHANGES_PER_REQUEST: usize = 20_000;
+/// Hashes (heads + need) and Bloom summaries one sync message may carry. Honest
+/// messages carry a handful; crafted ones could make the server do unbounded work.
+const MAX_HASHES_PER_MESSAGE: usize = 1024;
+const MAX_HAVES_PER_MESSAGE: usize = 16;
+/// Automerge work one request may take before it is abandoned (and rolled back).
+const TIME_BUDGET: Duration = Duration::from_secs(20);
 
-const DOC_KINDS: &[&str] = &["facility", "review", "county", "township_log", "settings"];
+/// What one request did: the reply, and the leads to announce once committed.
+#[derive(Debug)]
+pub struct Handled {
+    pub response: SyncResponse,
+    pub leads: Vec<Lead>,
+}
 
 /// Applies one request and returns the reply. Blocking: run off the runtime.
-pub fn handle(storage: &Storage, request: SyncRequest) -> AppResult<SyncResponse> {
+pub fn handle(storage: &Storage, user: &AuthUser, request: SyncRequest) -> AppResult<Handled> {
     check_limits(&request)?;
     // Automerge is not expected to panic on hostile input, but if it does the
     // transaction rolls back on unwind and the client gets a refusal, not a
     // dropped connection.
     catch_unwind(AssertUnwindSafe(|| {
-        storage.write(|tx| exchange(tx, &request))
+        storage.write(|tx| exchange(tx, user, &request))
     }))
     .unwrap_or_else(|_| {
         Err(AppError::bad_request(
@@ -63,46 +87,110 @@ fn check_limits(request: &SyncRequest) -> AppResult<()> {
     Ok(())
 }
 
-fn validate_doc_id(id: &str) -> AppResult<&str> {
-    let bad = || AppError::bad_request("bad_doc_id", format!("文档编号格式错误：{id:.80}"));
-    let (kind, uuid) = id.split_once(':').ok_or_else(bad)?;
-    if !DOC_KINDS.contains(&kind) || uuid.parse::<uuid::Uuid>().is_err() {
-        return Err(bad());
-    }
-    Ok(kind)
+fn validate_doc_id(id: &str) -> AppResult<DocId> {
+    id.parse()
+        .map_err(|_| AppError::bad_request("bad_doc_id", format!("文档编号格式错误：{id:.80}")))
 }
 
-fn exchange(tx: &WriteTx<'_>, request: &SyncRequest) -> AppResult<SyncResponse> {
-    let mut replies = Vec::with_capacity(request.docs.len());
-    for message in &request.docs {
-        if let Some(reply) = receive_one(tx, message)? {
-            replies.push(reply);
+/// Running totals that keep one request's Automerge work bounded.
+struct Budget {
+    started: Instant,
+    changes: usize,
+}
+
+impl Budget {
+    fn check(&self) -> AppResult<()> {
+        if self.started.elapsed() > TIME_BUDGET {
+            return Err(AppError::TooLarge(
+                "同步处理超时，请减少一次同步的内容".into(),
+            ));
         }
+        if self.changes > MAX_CHANGES_PER_REQUEST {
+            return Err(AppError::TooLarge(format!(
+                "一次同步最多 {MAX_CHANGES_PER_REQUEST} 项修改，请分批同步"
+            )));
+        }
+        Ok(())
     }
-    let mut changed = tx.changed_since(request.checkpoint, MAX_CHANGED_PER_RESPONSE + 1)?;
+}
+
+fn exchange(tx: &WriteTx<'_>, user: &AuthUser, request: &SyncRequest) -> AppResult<Handled> {
+    let mut budget = Budget {
+        started: Instant::now(),
+        changes: 0,
+    };
+    let mut replies = Vec::with_capacity(request.docs.len());
+    let mut written = Vec::new();
+    let mut last_seq = None;
+    for message in &request.docs {
+        let received = receive_one(tx, user, request.device, message, &mut budget)?;
+        if let Some(seq) = received.stored_seq {
+            written.push(validate_doc_id(&message.doc)?);
+            last_seq = Some(seq);
+        }
+        replies.extend(received.reply);
+    }
+    let leads = match last_seq {
+        Some(seq) => crate::projection::refresh(tx, &written, seq)?,
+        None => Vec::new(),
+    };
+    let mut changed = tx.changed_since_visible(
+        request.checkpoint,
+        policy::visibility(user),
+        MAX_CHANGED_PER_RESPONSE + 1,
+    )?;
     let more = changed.len() > MAX_CHANGED_PER_RESPONSE;
     changed.truncate(MAX_CHANGED_PER_RESPONSE);
     let checkpoint = match (more, changed.last()) {
         (true, Some(last)) => last.seq,
         _ => tx.current_seq()?.max(request.checkpoint),
     };
-    Ok(SyncResponse {
-        protocol: PROTOCOL_VERSION,
-        checkpoint,
-        docs: replies,
-        changed: changed.into_iter().map(|m| m.id).collect(),
-        more,
+    Ok(Handled {
+        response: SyncResponse {
+            protocol: PROTOCOL_VERSION,
+            checkpoint,
+            docs: replies,
+            changed: changed.into_iter().map(|m| m.id).collect(),
+            more,
+        },
+        leads,
     })
 }
 
-fn receive_one(tx: &WriteTx<'_>, incoming: &DocMessage) -> AppResult<Option<DocMessage>> {
-    let kind = validate_doc_id(&incoming.doc)?;
+/// The server's answer for one document, and the sequence number of the
+/// write when the message brought new changes.
+struct ReceivedOne {
+    reply: Option<DocMessage>,
+    stored_seq: Option<u64>,
+}
+
+fn receive_one(
+    tx: &WriteTx<'_>,
+    user: &AuthUser,
+    device: uuid::Uuid,
+    incoming: &DocMessage,
+    budget: &mut Budget,
+) -> AppResult<ReceivedOne> {
+    budget.check()?;
+    let kind = validate_doc_id(&incoming.doc)?.kind.code();
+    let stored_scope = tx.doc_scope(&incoming.doc)?;
+    if let Some(scope) = stored_scope {
+        policy::authorize_read(user, scope)?;
+    }
     let message = Message::decode(&incoming.message).map_err(|e| {
         AppError::bad_request(
             "bad_sync_message",
             format!("文档 {} 的同步消息无法解析：{e}", incoming.doc),
         )
     })?;
+    if message.heads.len() + message.need.len() > MAX_HASHES_PER_MESSAGE
+        || message.have.len() > MAX_HAVES_PER_MESSAGE
+    {
+        return Err(AppError::bad_request(
+            "sync_message_too_large",
+            format!("文档 {} 的同步消息过大，已拒绝", incoming.doc),
+        ));
+    }
     let mut doc = tx
         .load_doc(&incoming.doc)
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -117,19 +205,30 @@ fn receive_one(tx: &WriteTx<'_>, incoming: &DocMessage) -> AppResult<Option<DocM
                 format!("文档 {} 的同步消息无法应用：{e}", incoming.doc),
             )
         })?;
+    let mut stored_seq = None;
     if doc.get_heads() != base_heads {
-        tx.append_changes(DocWrite {
+        budget.changes += doc.get_changes(&base_heads).len();
+        budget.check()?;
+        let received = Received {
+            id: &incoming.doc,
+            existed: stored_scope.is_some(),
+            base_heads: &base_heads,
+        };
+        let header = authorize_changes(tx, user, device, &received, &mut doc)?;
+        stored_seq = Some(tx.append_changes(DocWrite {
             id: &incoming.doc,
             kind,
             doc: &mut doc,
             base_heads: &base_heads,
-        })?;
+        })?);
+        tx.record_doc_scope(&incoming.doc, header.township)?;
     }
-    Ok(doc
+    let reply = doc
         .sync()
         .generate_sync_message(&mut state)
         .map(|reply| DocMessage {
             doc: incoming.doc.clone(),
             message: reply.encode(),
-        }))
+        });
+    Ok(ReceivedOne { reply, stored_seq })
 }

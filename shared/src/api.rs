@@ -3,7 +3,14 @@
 //! Every error response carries an [`ErrorBody`]: a stable English `code` that
 //! programs match on, and a Chinese `message` that the page shows as it is.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
+
+use crate::doc::Scope;
+use crate::ids::{DocId, TownshipId, UserId};
+use crate::model::Timestamp;
+use crate::roles::{Principal, Role};
 
 /// The JSON body of every 4xx/5xx answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,4 +26,72 @@ pub struct ErrorBody {
 pub struct Health {
     pub status: String,
     pub version: String,
+}
+
+/// `POST /api/login`. `Debug` leaves the password out, so a logged request
+/// never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The answer to a login. The page keeps the token and sends it as
+/// `Authorization: Bearer <token>` on every `/api` request, `/api/sync`
+/// included, until `expires_at` or a 401.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: Timestamp,
+    pub user: Me,
+}
+
+impl fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("expires_at", &self.expires_at)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /api/me`: who the token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// `None` for the county roles.
+    pub township: Option<TownshipRef>,
+}
+
+impl Me {
+    /// The user as the shared rules see them.
+    pub fn principal(&self) -> Principal {
+        Principal::new(self.role, self.township.as_ref().map(|t| t.id))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownshipRef {
+    pub id: TownshipId,
+    pub name: String,
+}
+
+/// One entry of `GET /api/docs`: a document the user may read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSummary {
+    pub id: DocId,
+    pub township: Scope,
+    /// The server sequence number of its last write.
+    pub seq: u64,
 }

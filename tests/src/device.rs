@@ -1,7 +1,12 @@
-//! A simulated phone: replicas in memory, the shared sync client, HTTP by reqwest.
+//! A simulated phone: replicas in memory, the shared sync client, HTTP by
+//! reqwest, and the login a phone keeps (its bearer token).
 
 use std::collections::BTreeMap;
 
+use automerge::ActorId;
+use mopai_shared::api::LoginResponse;
+use mopai_shared::doc::{self, DocBody, DocHeader, Scope, hydrate_doc, reconcile_body};
+use mopai_shared::ids::DocId;
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{Replica, SyncError, SyncOutcome, Transport, sync_replicas};
 use uuid::Uuid;
@@ -9,6 +14,8 @@ use uuid::Uuid;
 pub struct HttpTransport {
     client: reqwest::Client,
     url: String,
+    /// Sent as `Authorization: Bearer …` when set.
+    pub token: Option<String>,
 }
 
 impl HttpTransport {
@@ -16,21 +23,29 @@ impl HttpTransport {
         Self {
             client: reqwest::Client::new(),
             url: sync_url,
+            token: None,
         }
     }
 }
 
 impl Transport for HttpTransport {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        let response = self
+        let mut request = self
             .client
             .post(&self.url)
             .header("content-type", "application/octet-stream")
-            .body(body)
+            .body(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| TransportError::Offline(e.to_string()))?;
         let status = response.status();
+        if status == 401 {
+            return Err(TransportError::Unauthorized);
+        }
         let bytes = response
             .bytes()
             .await
@@ -49,7 +64,9 @@ pub struct Device {
     pub id: Uuid,
     pub checkpoint: u64,
     pub replicas: BTreeMap<String, Replica>,
-    transport: HttpTransport,
+    /// The actor this phone's edits are made by.
+    pub actor: ActorId,
+    pub transport: HttpTransport,
 }
 
 impl Device {
@@ -58,8 +75,32 @@ impl Device {
             id: Uuid::new_v4(),
             checkpoint: 0,
             replicas: BTreeMap::new(),
+            actor: ActorId::random(),
             transport: HttpTransport::new(sync_url),
         }
+    }
+
+    /// Logs in at `login_url` and keeps the token for syncing. Returns the
+    /// HTTP status on failure.
+    pub async fn login(
+        &mut self,
+        login_url: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<LoginResponse, u16> {
+        let response = reqwest::Client::new()
+            .post(login_url)
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .map_err(|_| 0u16)?;
+        let status = response.status().as_u16();
+        let body: LoginResponse = match status {
+            200 => response.json().await.map_err(|_| status)?,
+            _ => return Err(status),
+        };
+        self.transport.token = Some(body.token.clone());
+        Ok(body)
     }
 
     pub async fn sync(&mut self) -> Result<SyncOutcome, SyncError> {
@@ -81,5 +122,37 @@ impl Device {
             *replica = Replica::restore(&replica.doc.save(), &replica.save_state())
                 .expect("saved replica loads");
         }
+    }
+
+    /// Creates a document as the page does (shared genesis, then `body` by
+    /// this device's actor) and returns its id.
+    pub fn create<B: DocBody>(&mut self, id: DocId, scope: Scope, body: &B) -> String {
+        let mut doc = doc::create::<B>(&DocHeader::new(id, scope), self.actor.clone())
+            .expect("create document");
+        reconcile_body(&mut doc, body).expect("write body");
+        doc.commit();
+        self.replicas.insert(id.to_string(), Replica::new(doc));
+        id.to_string()
+    }
+
+    /// Edits a document this device holds, as this device's actor.
+    pub fn edit<B: DocBody>(&mut self, id: &str, edit: impl FnOnce(&mut B)) {
+        let replica = self
+            .replicas
+            .get_mut(id)
+            .expect("device holds the document");
+        replica.doc.set_actor(self.actor.clone());
+        let mut body = hydrate_doc::<B, _>(&replica.doc)
+            .expect("document reads")
+            .body;
+        edit(&mut body);
+        reconcile_body(&mut replica.doc, &body).expect("write body");
+        replica.doc.commit();
+    }
+
+    /// The body of a document this device holds.
+    pub fn body<B: DocBody>(&self, id: &str) -> Option<B> {
+        let replica = self.replicas.get(id)?;
+        hydrate_doc::<B, _>(&replica.doc).ok().map(|d| d.body)
     }
 }

@@ -1,10 +1,21 @@
 //! A real mopai server for tests: real SQLite file, real TCP on loopback.
+//!
+//! Accounts and townships are seeded through the server's own admin API on a
+//! second connection to the same database (SQLite serialises the writes), so
+//! a test sets up exactly what an admin would with `mopai user add`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mopai_server::Config;
+use mopai_server::admin::{accounts, townships};
+use mopai_server::config::Durability;
+use mopai_server::storage::Storage;
+use mopai_server::storage::users::UserRow;
+use mopai_shared::api::LoginResponse;
+use mopai_shared::ids::TownshipId;
+use mopai_shared::roles::Role;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -14,7 +25,7 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 
 pub struct TestServer {
     pub addr: SocketAddr,
-    data_dir: PathBuf,
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
     // Dropped last: removes the database with the server.
@@ -24,23 +35,32 @@ pub struct TestServer {
 impl TestServer {
     /// A server on a fresh port with a fresh database.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A fresh server whose configuration `configure` adjusts first.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::for_data_dir(tmp.path());
+        configure(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let mut server = Self::serve(listener, tmp.path());
+        let mut server = Self::serve(listener, config);
         server._tmp = Some(tmp);
         server
     }
 
-    fn serve(listener: TcpListener, data_dir: &Path) -> Self {
+    fn serve(listener: TcpListener, config: Config) -> Self {
         let addr = listener.local_addr().expect("local addr");
+        // Migrate before serving, so a test's own connection never races
+        // the server's first open.
+        drop(Storage::open(&config.database_path(), Durability::Full).expect("open database"));
         let (tx, rx) = oneshot::channel();
-        let config = Config::for_data_dir(data_dir);
-        let task = tokio::spawn(mopai_server::run(config, listener, async {
+        let task = tokio::spawn(mopai_server::run(config.clone(), listener, async {
             let _ = rx.await;
         }));
         Self {
             addr,
-            data_dir: data_dir.to_path_buf(),
+            config,
             shutdown: Some(tx),
             task: Some(task),
             _tmp: None,
@@ -52,7 +72,57 @@ impl TestServer {
     }
 
     pub fn database_path(&self) -> PathBuf {
-        Config::for_data_dir(&self.data_dir).database_path()
+        self.config.database_path()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.config.data_dir
+    }
+
+    /// The server's database through its storage API, for seeding and checks.
+    pub fn storage(&self) -> Storage {
+        Storage::open(&self.database_path(), Durability::Full).expect("open database")
+    }
+
+    pub fn add_townships(&self, names: &[&str]) -> Vec<TownshipId> {
+        townships::add(&self.storage(), names).expect("add townships")
+    }
+
+    /// An account as `mopai user add` makes it; `township` by name.
+    pub fn add_user(
+        &self,
+        username: &str,
+        role: Role,
+        township: Option<&str>,
+        password: &str,
+    ) -> UserRow {
+        let account = accounts::NewAccount {
+            username,
+            display_name: username,
+            role,
+            township,
+        };
+        accounts::add(&self.storage(), account, password).expect("add user")
+    }
+
+    /// `POST /api/login`: the status, and the body when it succeeded.
+    pub async fn login(&self, username: &str, password: &str) -> (u16, Option<LoginResponse>) {
+        let response = reqwest::Client::new()
+            .post(self.url("/api/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("POST /api/login");
+        let status = response.status().as_u16();
+        (status, response.json().await.ok())
+    }
+
+    /// A bearer token for a user who must be able to log in.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        match self.login(username, password).await {
+            (200, Some(body)) => body.token,
+            (status, _) => panic!("{username} could not log in: {status}"),
+        }
     }
 
     /// Stops serving and closes the port: the network is gone for clients.
@@ -75,7 +145,7 @@ impl TestServer {
             .await
             .expect("rebind same port");
         let tmp = self._tmp.take();
-        *self = Self::serve(listener, &self.data_dir.clone());
+        *self = Self::serve(listener, self.config.clone());
         self._tmp = tmp;
     }
 }

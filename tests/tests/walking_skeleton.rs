@@ -1,8 +1,11 @@
 //! The whole path, end to end, in a real browser: page served by the server,
 //! installed service worker, offline reload, a document created offline,
 //! synced when the server is back, and read by a second client.
+//!
+//! The inspector logs in once online; everything after that works offline.
 
-use fantoccini::Locator;
+use mopai_shared::model::Facility;
+use mopai_shared::roles::Role;
 use mopai_tests::browser::Browser;
 use mopai_tests::device::Device;
 use mopai_tests::server::TestServer;
@@ -10,12 +13,19 @@ use mopai_tests::server::TestServer;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync() {
     let mut server = TestServer::start().await;
+    server.add_townships(&["开云镇"]);
+    server.add_user("wang", Role::Inspector, Some("开云镇"), "wang-password");
     let browser = Browser::start().await;
     let page = &browser.client;
 
-    // 1. Load the page and wait for the service worker to control it.
+    // 1. Load the page, log in, and wait for the service worker to control it.
     page.goto(&server.url("/")).await.unwrap();
-    browser.text_of("#sync").await;
+    browser.fill("#username", "wang").await;
+    browser.fill("#password", "wang-password").await;
+    browser.click("#login-submit").await;
+    browser
+        .wait_for_text("#who", |t| t.contains("开云镇"))
+        .await;
     let controlled = browser
         .eval(
             "navigator.serviceWorker.ready.then(() => new Promise(resolve => {
@@ -45,18 +55,8 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
 
     // 3. Create a document offline.
     let name = "离线新建·夕阳红养老院";
-    page.find(Locator::Css("#new-name"))
-        .await
-        .unwrap()
-        .send_keys(name)
-        .await
-        .unwrap();
-    page.find(Locator::Css("#create"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.fill("#new-name", name).await;
+    browser.click("#create").await;
     browser
         .wait_for_text("#docs", |t| t.contains(name) && t.contains("未同步"))
         .await;
@@ -67,12 +67,7 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
 
     // 4. Bring the server back and sync.
     server.restart().await;
-    page.find(Locator::Css("#sync"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("#sync").await;
     let status = browser
         .wait_for_text("#sync-status", |t| {
             t.contains("上次同步") || t.contains("失败")
@@ -81,24 +76,28 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
     assert!(status.contains("未同步 0 条"), "sync status: {status}");
     browser.screenshot("skeleton-4-synced").await;
 
-    // 5. A second client reads the document back from the server.
+    // 5. A second client, logged in as county staff (who read every
+    // township), reads the document back from the server.
+    server.add_user("county", Role::CountyStaff, None, "second-client");
     let mut second = Device::new(server.url("/api/sync"));
+    second
+        .login(&server.url("/api/login"), "county", "second-client")
+        .await
+        .expect("second client logs in");
     second.sync().await.expect("second client syncs");
-    let names: Vec<String> = second
+    let facility_ids: Vec<String> = second
         .replicas
-        .values()
-        .map(|r| mopai_client_name(&r.doc))
+        .keys()
+        .filter(|id| id.starts_with("facility:"))
+        .cloned()
+        .collect();
+    let names: Vec<String> = facility_ids
+        .iter()
+        .filter_map(|id| second.body::<Facility>(id))
+        .map(|f| f.profile.name)
         .collect();
     assert_eq!(names, vec![name.to_string()]);
 
     browser.close().await;
     server.stop().await;
-}
-
-fn mopai_client_name(doc: &automerge::AutoCommit) -> String {
-    use automerge::ReadDoc;
-    match doc.get(automerge::ROOT, "name") {
-        Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_string(),
-        _ => String::new(),
-    }
 }

@@ -2,8 +2,23 @@
 //!
 //! - [`assets`]: the embedded client, precompressed, with cache headers.
 //! - [`sync`]: `POST /api/sync`.
+//! - [`auth`]: `POST /api/login`, `POST /api/logout`, `GET /api/me`.
+//! - [`docs`]: `GET /api/docs`, `GET /api/docs/{id}`: what the user may read.
+//! - [`blobs`]: `PUT|GET|HEAD /api/blobs/{sha256}`: photos by content hash.
+//! - [`dashboard`]: `GET /api/dashboard`, `GET /api/facilities`, `GET /api/leads`: roll-ups and lists.
+//! - [`export`]: `GET /api/export/{1..5}.{xlsx|csv}`, `GET /api/export/all.zip`: the annex tables.
+//! - [`events`]: `GET /api/events`: server-sent `lead` events for new red/orange results.
+//!
+//! Every `/api` route except login takes an [`AuthUser`](crate::auth::AuthUser)
+//! and answers 401 without a session.
 
 mod assets;
+mod auth;
+mod blobs;
+mod dashboard;
+mod docs;
+mod events;
+mod export;
 mod sync;
 
 use std::sync::Arc;
@@ -26,11 +41,29 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 
 pub fn router(state: Arc<AppState>) -> Router {
     let sync_limit = state.config.max_sync_body;
+    let blob_limit = state.config.max_blob_bytes;
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
+        .route("/api/docs", get(docs::list))
+        .route("/api/docs/{id}", get(docs::get))
+        .route("/api/dashboard", get(dashboard::dashboard))
+        .route("/api/facilities", get(dashboard::facilities))
+        .route("/api/leads", get(dashboard::leads))
+        .route("/api/events", get(events::events))
+        .route("/api/export/{file}", get(export::export))
         .route(
             "/api/sync",
             post(sync::sync).layer(DefaultBodyLimit::max(sync_limit)),
+        )
+        .route(
+            "/api/blobs/{sha256}",
+            get(blobs::get)
+                .head(blobs::head)
+                .put(blobs::put)
+                .layer(DefaultBodyLimit::max(blob_limit)),
         )
         .fallback(assets::serve)
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))

@@ -9,15 +9,23 @@ use axum::response::IntoResponse;
 use mopai_shared::sync::{decode_request, encode};
 
 use crate::AppState;
+use crate::auth::AuthUser;
 use crate::error::AppResult;
 
-pub async fn sync(State(state): State<Arc<AppState>>, body: Bytes) -> AppResult<impl IntoResponse> {
+/// The session is checked before the body is read: without one, 401.
+pub async fn sync(
+    State(state): State<Arc<AppState>>,
+    user: AuthUser,
+    body: Bytes,
+) -> AppResult<impl IntoResponse> {
     let request = decode_request(&body)?;
-    let response = state
-        .blocking(move |app| crate::sync::handle(&app.storage, request))
+    let handled = state
+        .blocking(move |app| crate::sync::handle(&app.storage, &user, request))
         .await?;
+    // Only now is the write committed: announce what it found.
+    state.leads.publish(handled.leads);
     Ok((
         [(header::CONTENT_TYPE, "application/octet-stream")],
-        encode(&response),
+        encode(&handled.response),
     ))
 }

@@ -150,3 +150,82 @@ fn unix_seconds() -> i64 {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+
+    use super::*;
+    use crate::config::Durability;
+    use crate::storage::Storage;
+
+    fn storage() -> (tempfile::TempDir, Storage) {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&dir.path().join("t.db"), Durability::Full).unwrap();
+        (dir, storage)
+    }
+
+    fn append(storage: &Storage, doc: &mut AutoCommit, base: &[ChangeHash]) -> u64 {
+        storage
+            .write(|tx| {
+                tx.append_changes(DocWrite {
+                    id: "facility:x",
+                    kind: "facility",
+                    doc,
+                    base_heads: base,
+                })
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn many_writes_compact_into_a_snapshot_that_loads_the_same_document() {
+        let (_dir, storage) = storage();
+        let mut doc = AutoCommit::new();
+        let mut seqs = Vec::new();
+        for i in 0..(COMPACT_AFTER * 2 + 3) {
+            let base = doc.get_heads();
+            doc.put(automerge::ROOT, format!("k{i}"), i).unwrap();
+            seqs.push(append(&storage, &mut doc, &base));
+        }
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "sequence increases");
+        let (loaded, chunks) = storage
+            .read(|tx| {
+                let chunks: i64 = tx.tx.query_row(
+                    "SELECT COUNT(*) FROM doc_chunks WHERE doc_id = 'facility:x'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                Ok::<_, LoadError>((tx.load_doc("facility:x")?, chunks))
+            })
+            .unwrap();
+        let mut loaded = loaded.expect("stored");
+        assert!(chunks <= COMPACT_AFTER, "compacted: {chunks} chunks");
+        assert_eq!(loaded.get_heads(), doc.get_heads());
+        assert_eq!(
+            loaded.keys(automerge::ROOT).count(),
+            doc.keys(automerge::ROOT).count()
+        );
+    }
+
+    #[test]
+    fn a_failed_transaction_stores_nothing() {
+        let (_dir, storage) = storage();
+        let mut doc = AutoCommit::new();
+        doc.put(automerge::ROOT, "a", 1).unwrap();
+        let result: Result<(), rusqlite::Error> = storage.write(|tx| {
+            tx.append_changes(DocWrite {
+                id: "facility:y",
+                kind: "facility",
+                doc: &mut doc,
+                base_heads: &[],
+            })?;
+            Err(rusqlite::Error::InvalidQuery)
+        });
+        assert!(result.is_err());
+        let stored = storage.read(|tx| tx.load_doc("facility:y")).unwrap();
+        assert!(stored.is_none());
+        assert_eq!(storage.read(|tx| tx.current_seq()).unwrap(), 0);
+    }
+}

@@ -6,9 +6,30 @@
 //!
 //! - [`schema`]: embedded migrations, applied on open.
 //! - [`docs`]: Automerge documents as change chunks, the server sequence.
+//! - [`projections`]: facility, visit and assessment rows that roll-ups and exports read.
+//! - [`rollups`]: per-township progress, levels, disposal counters, visits per phase and day.
+//! - [`heads`]: each document's heads, for the provenance of an export.
+//! - [`blobs`]: photos by SHA-256, in their own file so uploads never block sync.
+//! - [`scope`]: each document's township, and reads filtered by it.
+//! - [`townships`], [`users`], [`sessions`]: accounts and logins.
+//! - [`actors`]: Automerge actor ids bound to the account that first used them.
+//! - [`audit`]: who logged in, synced what, exported what.
+//! - [`meta`]: small server-wide facts (the county's id).
 
+pub mod actors;
+pub mod audit;
+pub mod blobs;
 pub mod docs;
+pub mod heads;
+pub mod meta;
+pub mod projections;
+pub mod rollups;
 mod schema;
+pub mod scope;
+pub mod sessions;
+mod text;
+pub mod townships;
+pub mod users;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -27,17 +48,7 @@ pub struct Storage {
 impl Storage {
     pub fn open(path: &Path, durability: Durability) -> rusqlite::Result<Self> {
         let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(
-            None,
-            "synchronous",
-            match durability {
-                Durability::Full => "FULL",
-                Durability::Normal => "NORMAL",
-            },
-        )?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        configure(&conn, durability)?;
         schema::migrate(&mut conn)?;
         Ok(Self {
             writer: Mutex::new(conn),
@@ -80,6 +91,22 @@ impl Storage {
         self.conn()
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))
     }
+}
+
+/// WAL, the configured durability, foreign keys, and waiting on a busy lock
+/// instead of failing at once.
+fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        },
+    )?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
 }
 
 /// An open transaction; the methods on it are the storage API.

@@ -19,7 +19,8 @@
 //! # Layout
 //!
 //! - [`header`]: [`DocHeader`], [`Scope`], [`read_header`], [`township_unchanged`].
-//! - [`open`](mod@open): [`create`], [`open()`], [`hydrate_doc`], [`reconcile_body`].
+//! - [`open`](mod@open): [`create`], [`open()`], [`hydrate_doc`], [`reconcile_body`],
+//!   [`genesis_hash`].
 //! - [`keep`]: the writer that keeps conflicts visible while reconciling.
 //! - [`migrate`](mod@migrate): [`SCHEMA_VERSION`], [`migrate()`].
 //! - [`conflicts`](mod@conflicts): [`conflicts()`], [`resolve_conflict`], [`FieldPath`].
@@ -40,7 +41,9 @@ pub use conflicts::{
 };
 pub use header::{DocHeader, HeaderError, Scope, read_header, township_unchanged};
 pub use migrate::{MigrateError, Migration, SCHEMA_VERSION, migrate};
-pub use open::{DocError, Document, create, hydrate_doc, open, reconcile_body};
+pub use open::{
+    DocError, Document, create, genesis_actor, genesis_hash, hydrate_doc, open, reconcile_body,
+};
 
 coded_enum! {
     /// The kinds of document; the code is the prefix of a [`DocId`](crate::ids::DocId).

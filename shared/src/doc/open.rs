@@ -7,13 +7,14 @@
 //! edits merge field by field instead of colliding as two roots.
 
 use automerge::transaction::CommitOptions;
-use automerge::{ActorId, AutoCommit, ROOT};
+use automerge::{ActorId, AutoCommit, ChangeHash, ROOT};
 use autosurgeon::{HydrateError, ReconcileError, hydrate_prop, reconcile_prop};
 
 use super::header::{BODY, HEADER, HeaderError, read_header};
 use super::keep::KeepConflicts;
 use super::migrate::{MigrateError, SCHEMA_VERSION, migrate};
 use super::{DocBody, DocHeader, DocKind, Scope};
+use crate::model::{CountyRecord, CountySettings, Facility, FacilityReview, TownshipLog};
 
 /// A hydrated document: the header as stored, the body as the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +115,7 @@ fn expect_kind<B: DocBody>(header: &DocHeader) -> Result<(), DocError> {
 /// whole header goes in: two geneses that differ (another township, another
 /// schema version) must not share an actor, or Automerge would refuse to
 /// merge them instead of showing the clash as a header conflict.
-fn genesis_actor(header: &DocHeader) -> ActorId {
+pub fn genesis_actor(header: &DocHeader) -> ActorId {
     let mut bytes = header.entity.as_bytes().to_vec();
     bytes.extend_from_slice(header.kind.code().as_bytes());
     bytes.extend_from_slice(&header.schema_version.to_be_bytes());
@@ -123,4 +124,48 @@ fn genesis_actor(header: &DocHeader) -> ActorId {
         Scope::County => bytes.extend_from_slice(b"county"),
     }
     ActorId::from(bytes)
+}
+
+/// The hash of the genesis change [`create`] makes for `header`, the same on
+/// every device. The server accepts a change by [`genesis_actor`] only when
+/// it is exactly this one: anyone may start a document, nobody may write
+/// under the shared actor afterwards.
+pub fn genesis_hash(header: &DocHeader) -> Result<ChangeHash, DocError> {
+    let actor = genesis_actor(header);
+    let mut doc = match header.kind {
+        DocKind::Facility => create::<Facility>(header, actor)?,
+        DocKind::Review => create::<FacilityReview>(header, actor)?,
+        DocKind::County => create::<CountyRecord>(header, actor)?,
+        DocKind::TownshipLog => create::<TownshipLog>(header, actor)?,
+        DocKind::Settings => create::<CountySettings>(header, actor)?,
+    };
+    let heads = doc.get_heads();
+    // `create` commits exactly one change on an empty document.
+    Ok(*heads
+        .first()
+        .expect("a created document has its genesis head"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{DocId, FacilityId, TownshipId};
+
+    #[test]
+    fn genesis_hash_is_the_hash_of_every_devices_genesis() {
+        let header = DocHeader::new(
+            DocId::review(FacilityId::random()),
+            Scope::Township(TownshipId::random()),
+        );
+        let mut doc = create::<FacilityReview>(&header, ActorId::random()).unwrap();
+        assert_eq!(doc.get_heads(), vec![genesis_hash(&header).unwrap()]);
+        let moved = DocHeader {
+            township: Scope::Township(TownshipId::random()),
+            ..header
+        };
+        assert_ne!(
+            genesis_hash(&moved).unwrap(),
+            genesis_hash(&header).unwrap()
+        );
+    }
 }

@@ -36,17 +36,21 @@ impl Replica {
     /// first message instead of spending a round trip on discovery. Should the
     /// assumption ever be wrong, the server's `need` list recovers.
     pub fn restore(doc_bytes: &[u8], state_bytes: &[u8]) -> Result<Self, AutomergeError> {
-        let doc = AutoCommit::load(doc_bytes)?;
-        let mut state = State::decode(state_bytes).unwrap_or_default();
-        if !state.shared_heads.is_empty() {
-            state.their_heads = Some(state.shared_heads.clone());
-            state.their_need = Some(Vec::new());
-            state.their_have = Some(vec![Have {
-                last_sync: state.shared_heads.clone(),
-                bloom: Default::default(),
-            }]);
-        }
-        Ok(Self { doc, state })
+        Ok(Self {
+            doc: AutoCommit::load(doc_bytes)?,
+            state: resumed_state(state_bytes),
+        })
+    }
+
+    /// Forgets what the last session assumed about the server, keeping only
+    /// what it acknowledged: as if the replica had just been restored.
+    ///
+    /// Needed at the start of every session: in-memory state still believes
+    /// the server has exactly the heads it had at the end of the last one, so
+    /// it would neither pull newer server changes nor resend changes a
+    /// refused request never stored.
+    pub fn begin_session(&mut self) {
+        self.state = resumed_state(&self.state.encode());
     }
 
     /// True when the document has changes the server has not acknowledged.
@@ -73,6 +77,19 @@ impl Replica {
             .receive_sync_message(&mut self.state, message)
             .map_err(|e| ReceiveError(e.to_string()))
     }
+}
+
+fn resumed_state(state_bytes: &[u8]) -> State {
+    let mut state = State::decode(state_bytes).unwrap_or_default();
+    if !state.shared_heads.is_empty() {
+        state.their_heads = Some(state.shared_heads.clone());
+        state.their_need = Some(Vec::new());
+        state.their_have = Some(vec![Have {
+            last_sync: state.shared_heads.clone(),
+            bloom: Default::default(),
+        }]);
+    }
+    state
 }
 
 #[derive(Debug, thiserror::Error)]

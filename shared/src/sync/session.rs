@@ -78,6 +78,9 @@ pub async fn sync_replicas<T: Transport>(
         checkpoint,
         ..SyncOutcome::default()
     };
+    for replica in replicas.values_mut() {
+        replica.begin_session();
+    }
     let mut pending: BTreeSet<String> = replicas
         .iter_mut()
         .filter_map(|(id, r)| r.has_unsent_changes().then(|| id.clone()))

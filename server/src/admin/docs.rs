@@ -1,0 +1,183 @@
+//! Documents written on the server by the admin commands: facilities from an
+//! imported list, and the county settings.
+//!
+//! They are made exactly as a phone makes them (shared `doc::create` with
+//! the deterministic genesis, then `reconcile_body`) and stored as ordinary
+//! change chunks with a sequence number, so phones pull them at their next
+//! sync. Each command run writes under one fresh actor, bound to the server
+//! on first use, so no phone can ever write under it.
+
+use std::cell::Cell;
+
+use automerge::transaction::CommitOptions;
+use automerge::{ActorId, AutoCommit};
+use mopai_shared::doc::{self, DocBody, DocHeader, Scope, hydrate_doc, reconcile_body};
+use mopai_shared::ids::{CountyId, DocId};
+use mopai_shared::model::CountySettings;
+
+use super::{AdminError, AdminResult};
+use crate::clock::unix_now;
+use crate::storage::actors::ActorOwner;
+use crate::storage::audit::AuditEvent;
+use crate::storage::{DocWrite, WriteTx};
+
+const COUNTY_ID_KEY: &str = "county_id";
+
+/// Writes documents for one admin command run.
+pub struct ServerWriter {
+    actor: ActorId,
+    /// Names the command in the actor binding and the audit log.
+    command: String,
+    bound: Cell<bool>,
+}
+
+impl ServerWriter {
+    pub fn new(command: &str) -> Self {
+        Self {
+            actor: ActorId::random(),
+            command: format!("cli:{command}"),
+            bound: Cell::new(false),
+        }
+    }
+
+    /// Creates and stores a new document.
+    pub fn create<B: DocBody>(
+        &self,
+        tx: &WriteTx<'_>,
+        id: DocId,
+        scope: Scope,
+        body: &B,
+    ) -> AdminResult<()> {
+        let mut doc = doc::create::<B>(&DocHeader::new(id, scope), self.actor.clone())?;
+        reconcile_body(&mut doc, body)?;
+        self.store(tx, id, scope, &mut doc, &[])?;
+        Ok(())
+    }
+
+    /// Loads a stored document, lets `edit` change its body, and stores the
+    /// changes. Returns the body as written, or `None` when there is no such
+    /// document. Writes nothing when `edit` changed nothing.
+    pub fn update<B: DocBody + Clone>(
+        &self,
+        tx: &WriteTx<'_>,
+        id: DocId,
+        edit: impl FnOnce(&mut B),
+    ) -> AdminResult<Option<B>> {
+        let Some(mut doc) = load(tx, id)? else {
+            return Ok(None);
+        };
+        doc.set_actor(self.actor.clone());
+        let base = doc.get_heads();
+        doc::migrate(&mut doc)?;
+        let current = hydrate_doc::<B, _>(&doc)?;
+        let mut body = current.body;
+        edit(&mut body);
+        reconcile_body(&mut doc, &body)?;
+        self.store(tx, id, current.header.township, &mut doc, &base)?;
+        Ok(Some(body))
+    }
+
+    /// Commits pending edits and appends them, unless there are none.
+    fn store(
+        &self,
+        tx: &WriteTx<'_>,
+        id: DocId,
+        scope: Scope,
+        doc: &mut AutoCommit,
+        base: &[automerge::ChangeHash],
+    ) -> AdminResult<()> {
+        let now = unix_now();
+        doc.commit_with(
+            CommitOptions::default()
+                .with_message(self.command.clone())
+                .with_time(now),
+        );
+        if doc.get_heads() == base {
+            return Ok(());
+        }
+        if !self.bound.replace(true) {
+            tx.bind_actor(
+                self.actor.to_bytes(),
+                ActorOwner::Server,
+                &self.command,
+                now,
+            )?;
+        }
+        let id_text = id.to_string();
+        let seq = tx.append_changes(DocWrite {
+            id: &id_text,
+            kind: id.kind.code(),
+            doc,
+            base_heads: base,
+        })?;
+        tx.record_doc_scope(&id_text, scope)?;
+        // Read models follow every write, as after a sync. New leads are not
+        // announced: a command runs outside the server that streams them.
+        crate::projection::refresh(tx, &[id], seq)
+            .map_err(|e| AdminError::invalid(format!("投影更新失败：{e}")))?;
+        tx.audit(
+            AuditEvent::AdminWrite,
+            None,
+            &format!("doc={id_text} by={}", self.command),
+            None,
+            now,
+        )?;
+        Ok(())
+    }
+}
+
+fn load(tx: &WriteTx<'_>, id: DocId) -> AdminResult<Option<AutoCommit>> {
+    tx.load_doc(&id.to_string())
+        .map_err(|e| AdminError::invalid(format!("文档 {id} 无法读取：{e}")))
+}
+
+/// The stored body of a document, migrated in memory if it is older.
+pub fn read<B: DocBody>(tx: &WriteTx<'_>, id: DocId) -> AdminResult<Option<doc::Document<B>>> {
+    let Some(mut doc) = load(tx, id)? else {
+        return Ok(None);
+    };
+    doc::migrate(&mut doc)?;
+    Ok(Some(hydrate_doc::<B, _>(&doc)?))
+}
+
+/// The id of the county's settings document, minted on first use.
+pub fn settings_id(tx: &WriteTx<'_>) -> AdminResult<DocId> {
+    let county = match tx.meta(COUNTY_ID_KEY)? {
+        Some(text) => text
+            .parse::<CountyId>()
+            .map_err(|e| AdminError::invalid(format!("stored county id: {e}")))?,
+        None => {
+            let id = CountyId::random();
+            tx.set_meta(COUNTY_ID_KEY, &id.to_string())?;
+            id
+        }
+    };
+    Ok(DocId::settings(county))
+}
+
+/// The county settings, if the document exists.
+pub fn read_settings(tx: &WriteTx<'_>) -> AdminResult<Option<CountySettings>> {
+    Ok(read::<CountySettings>(tx, settings_id(tx)?)?.map(|d| d.body))
+}
+
+/// Applies `edit` to the county settings, creating the document (with the
+/// defaults of DOMAIN §6 and every registered township) when it is missing.
+pub fn update_settings(
+    tx: &WriteTx<'_>,
+    writer: &ServerWriter,
+    edit: impl FnOnce(&mut CountySettings),
+) -> AdminResult<CountySettings> {
+    let id = settings_id(tx)?;
+    if tx.doc_scope(&id.to_string())?.is_some() {
+        return writer
+            .update(tx, id, edit)?
+            .ok_or_else(|| AdminError::invalid("设置文档不存在"));
+    }
+    let mut settings = CountySettings {
+        townships: super::townships::as_settings(&tx.townships()?),
+        ..CountySettings::default()
+    };
+    edit(&mut settings);
+    writer.create(tx, id, Scope::County, &settings)?;
+    Ok(settings)
+}

@@ -1,0 +1,207 @@
+//! XLSX, laid out like the paper form the plan asks to be signed and
+//! stamped: a merged title row, a header block to fill in by hand, the
+//! column header (frozen, repeated on every printed page), the rows with
+//! risk-colour fills, a totals row, and a 数据来源 provenance sheet.
+
+use mopai_shared::model::RiskLevel;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use super::sheet::{Cell, Sheet};
+use super::{ExportError, Snapshot, Table, provenance};
+
+/// The column header starts below the title (row 0) and the two rows of
+/// the header block.
+const HEADER_ROW: u32 = 3;
+const A4: u8 = 9;
+
+/// Fills per level: Excel's own "bad / neutral / good" shades, with an
+/// orange between red and yellow.
+fn fill(level: RiskLevel) -> Color {
+    Color::RGB(match level {
+        RiskLevel::Red => 0xFFC7CE,
+        RiskLevel::Orange => 0xFFD8B0,
+        RiskLevel::Yellow => 0xFFF2B2,
+        RiskLevel::Green => 0xC6EFCE,
+    })
+}
+
+fn boxed() -> Format {
+    Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+/// The format of one cell; `bold` on the totals row.
+fn format_of(cell: &Cell, bold: bool) -> Format {
+    let f = match cell {
+        Cell::Empty | Cell::Text(_) => boxed().set_text_wrap(),
+        Cell::Int(_) => boxed().set_num_format("0"),
+        Cell::Money(_) => boxed().set_num_format("0.00##"),
+        Cell::Percent(_) => boxed().set_num_format("0.0"),
+        Cell::Level(l) => boxed()
+            .set_align(FormatAlign::Center)
+            .set_background_color(fill(*l)),
+    };
+    if bold { f.set_bold() } else { f }
+}
+
+pub fn write(table: Table, sheet: &Sheet, snapshot: &Snapshot) -> Result<Vec<u8>, ExportError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(format!("附件{}", table.number()))?;
+    let last_col = sheet.heads.len().saturating_sub(1) as u16;
+    title_and_block(ws, sheet, snapshot, last_col)?;
+    let data_row = column_header(ws, sheet)?;
+
+    let mut row = data_row;
+    for cells in &sheet.rows {
+        write_row(ws, row, cells, false)?;
+        row += 1;
+    }
+    if let Some(totals) = &sheet.totals {
+        write_row(ws, row, totals, true)?;
+    }
+    for (i, head) in sheet.heads.iter().enumerate() {
+        ws.set_column_width(i as u16, head.width)?;
+    }
+    ws.set_freeze_panes(data_row, 0)?;
+    ws.set_repeat_rows(HEADER_ROW, data_row - 1)?;
+    ws.set_landscape()
+        .set_paper_size(A4)
+        .set_print_fit_to_pages(1, 0);
+
+    provenance::sheet(book.add_worksheet(), table, sheet, snapshot)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// Row 0: the title. Rows 1-2: 填报单位（盖章）, 分管领导签字, 填报人 / 联系电话,
+/// 填报日期, left for the township to sign and stamp.
+fn title_and_block(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    snapshot: &Snapshot,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    merged(ws, 0, 0, last_col, &sheet.title, &title)?;
+    ws.set_row_height(0, 32)?;
+
+    let block = Format::new().set_align(FormatAlign::VerticalCenter);
+    let n = last_col + 1;
+    let date = snapshot.generated_at.0;
+    let cells = [
+        (1, 0, n / 3, format!("填报单位（盖章）：{}", snapshot.unit)),
+        (1, n / 3, 2 * n / 3, "分管领导签字：".to_owned()),
+        (1, 2 * n / 3, n, "填报人：".to_owned()),
+        (2, 0, n / 2, "联系电话：".to_owned()),
+        (
+            2,
+            n / 2,
+            n,
+            format!(
+                "填报日期：{}年{}月{}日",
+                date.year(),
+                u8::from(date.month()),
+                date.day()
+            ),
+        ),
+    ];
+    for (row, first, end, text) in cells {
+        merged(
+            ws,
+            row,
+            first,
+            end.saturating_sub(1).max(first),
+            &text,
+            &block,
+        )?;
+        ws.set_row_height(row, 24)?;
+    }
+    Ok(())
+}
+
+/// The column header, one row or two where columns are grouped; returns
+/// the first data row.
+fn column_header(ws: &mut Worksheet, sheet: &Sheet) -> Result<u32, XlsxError> {
+    let head = boxed()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_background_color(Color::RGB(0xD9D9D9));
+    if !sheet.grouped() {
+        for (i, h) in sheet.heads.iter().enumerate() {
+            ws.write_string_with_format(HEADER_ROW, i as u16, h.header, &head)?;
+        }
+        ws.set_row_height(HEADER_ROW, 45)?;
+        return Ok(HEADER_ROW + 1);
+    }
+    let mut i = 0;
+    while i < sheet.heads.len() {
+        let group = sheet.heads[i].group;
+        let run = sheet.heads[i..]
+            .iter()
+            .take_while(|h| group.is_some() && h.group == group)
+            .count()
+            .max(1);
+        let (first, last) = (i as u16, (i + run - 1) as u16);
+        match group {
+            Some(g) => {
+                merged(ws, HEADER_ROW, first, last, g, &head)?;
+                for (j, h) in sheet.heads[i..i + run].iter().enumerate() {
+                    ws.write_string_with_format(HEADER_ROW + 1, first + j as u16, h.header, &head)?;
+                }
+            }
+            None => {
+                ws.merge_range(
+                    HEADER_ROW,
+                    first,
+                    HEADER_ROW + 1,
+                    first,
+                    sheet.heads[i].header,
+                    &head,
+                )?;
+            }
+        }
+        i += run;
+    }
+    ws.set_row_height(HEADER_ROW + 1, 30)?;
+    Ok(HEADER_ROW + 2)
+}
+
+fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], bold: bool) -> Result<(), XlsxError> {
+    for (i, cell) in cells.iter().enumerate() {
+        let col = i as u16;
+        let f = format_of(cell, bold);
+        match cell {
+            Cell::Empty => ws.write_blank(row, col, &f)?,
+            Cell::Text(s) => ws.write_string_with_format(row, col, s, &f)?,
+            Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &f)?,
+            Cell::Money(yuan) => ws.write_number_with_format(row, col, *yuan as f64 / 1e4, &f)?,
+            Cell::Percent(p) => ws.write_number_with_format(row, col, *p, &f)?,
+            Cell::Level(l) => ws.write_string_with_format(row, col, l.label_zh(), &f)?,
+        };
+    }
+    Ok(())
+}
+
+/// A merged range, or a plain cell when the range is one cell wide (Excel
+/// refuses to merge a single cell).
+pub(super) fn merged(
+    ws: &mut Worksheet,
+    row: u32,
+    first: u16,
+    last: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if first >= last {
+        ws.write_string_with_format(row, first, text, format)?;
+    } else {
+        ws.merge_range(row, first, row, last, text, format)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! `GET /api/events`: server-sent events for the dashboard.
+//!
+//! - `ready` once the stream is subscribed: anything committed after it
+//!   arrives as an event (a client fetches `GET /api/leads` after `ready`
+//!   to catch up on what it missed, and counts unread itself);
+//! - `lead` with a [`Lead`] as JSON, id = its sequence number, when a sync
+//!   raises a facility the user may read to orange or red;
+//! - `lagged` with the number of leads skipped when the client fell behind:
+//!   reload `GET /api/leads`.
+//!
+//! Keep-alive comments every 15 s hold proxies open. A browser's
+//! `EventSource` cannot send the `Authorization` header, so the page reads
+//! this stream with `fetch` (the body as a `ReadableStream`).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::HeaderName;
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, StreamExt};
+use mopai_shared::dashboard::Lead;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::AppState;
+use crate::auth::{AuthUser, policy};
+use crate::storage::scope::Visibility;
+
+pub async fn events(State(state): State<Arc<AppState>>, user: AuthUser) -> impl IntoResponse {
+    // Subscribed before the response starts, so `ready` means "listening".
+    let receiver = state.leads.subscribe();
+    let visibility = policy::visibility(&user);
+    let ready =
+        stream::once(async { Ok::<_, Infallible>(Event::default().event("ready").data("{}")) });
+    let leads = stream::unfold(receiver, move |mut receiver| async move {
+        loop {
+            let event = match receiver.recv().await {
+                Ok(lead) if visible(visibility, &lead) => lead_event(&lead),
+                Ok(_) => continue,
+                Err(RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+                Err(RecvError::Closed) => return None,
+            };
+            return Some((Ok(event), receiver));
+        }
+    });
+    (
+        // Tells a buffering reverse proxy (nginx) to pass events on at once.
+        [(HeaderName::from_static("x-accel-buffering"), "no")],
+        Sse::new(ready.chain(leads)).keep_alive(KeepAlive::default()),
+    )
+}
+
+fn visible(visibility: Visibility, lead: &Lead) -> bool {
+    match visibility {
+        Visibility::All => true,
+        Visibility::Township(t) => lead.township.id == t,
+        Visibility::Nothing => false,
+    }
+}
+
+fn lead_event(lead: &Lead) -> Event {
+    let event = Event::default().event("lead").id(lead.seq.to_string());
+    match event.clone().json_data(lead) {
+        Ok(e) => e,
+        // Cannot happen for this plain struct; the client refetches the list.
+        Err(_) => event.data("{}"),
+    }
+}

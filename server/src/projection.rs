@@ -1,0 +1,326 @@
+//! From documents to read models: hydrate a facility's three documents
+//! (facility, review, county), classify it with the shared engine, and write
+//! its rows. Runs inside the write transaction of every sync that touched
+//! those documents, so the rows are never behind a committed document.
+//!
+//! The server's level is authoritative: it is computed here from the facts,
+//! never taken from the phone.
+//!
+//! Township logs and the settings document are projected here too, so the
+//! dashboard and the annex tables read only projection tables.
+//!
+//! # Live leads
+//!
+//! [`refresh`] returns the facilities whose effective level this write
+//! raised to orange or red (or that arrived at it when first projected).
+//! The caller publishes them on [`AppState::leads`](crate::AppState) only
+//! after its transaction committed, so no event ever announces a write
+//! that rolled back:
+//!
+//! ```ignore
+//! let leads = storage.write(|tx| { /* append changes */ projection::refresh(tx, &written, seq) })?;
+//! state.leads.publish(leads);
+//! ```
+//!
+//! - [`annex`]: the [`AnnexRecord`](annex::AnnexRecord) stored with each facility row.
+
+pub mod annex;
+
+use std::collections::BTreeSet;
+
+use automerge::AutoCommit;
+use mopai_shared::api::TownshipRef;
+use mopai_shared::dashboard::Lead;
+use mopai_shared::doc::{DocBody, DocKind, Scope, hydrate_doc};
+use mopai_shared::ids::{DocId, FacilityId, TownshipId};
+use mopai_shared::model::{
+    CountyRecord, CountySettings, Facility, FacilityReview, RiskLevel, TownshipLog, entry_state,
+};
+use mopai_shared::risk::{LevelView, classify};
+
+use crate::error::{AppError, AppResult};
+use crate::storage::WriteTx;
+use crate::storage::projections::{
+    AssessmentRow, FacilityProjection, FacilityRow, TownshipLogRow, VisitRow,
+};
+
+/// Re-projects everything `written` touched: each facility of a facility,
+/// review or county document, each township log, and on a settings change
+/// (new thresholds) the settings and every facility. `seq` is the sequence
+/// number of the transaction's last write: rows keep it as `updated_seq`,
+/// and it is the id of the `lead` events. Returns the new leads.
+pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<Lead>> {
+    let settings_changed = written.iter().any(|d| d.kind == DocKind::Settings);
+    let settings = settings(tx)?;
+    if settings_changed {
+        let (id, json) = settings_projection(tx, &settings)?;
+        tx.put_settings(&id, &json, seq)?;
+    }
+    for log in written.iter().filter(|d| d.kind == DocKind::TownshipLog) {
+        if let Some(row) = township_log(tx, &log.to_string())? {
+            tx.put_township_log(&row, seq)?;
+        }
+    }
+    let facilities: BTreeSet<FacilityId> = if settings_changed {
+        all_facilities(tx)?
+    } else {
+        written.iter().filter_map(DocId::facility_id).collect()
+    };
+    let mut leads = Vec::new();
+    for facility in facilities {
+        let Some(projection) = compute(tx, facility, &settings)? else {
+            continue;
+        };
+        let before = tx
+            .effective_level(&projection.facility.id)?
+            .and_then(|l| RiskLevel::from_code(&l));
+        tx.put_projection(&projection, seq)?;
+        if let Some(lead) = new_lead(tx, &projection.facility, before, seq, &settings)? {
+            leads.push(lead);
+        }
+    }
+    Ok(leads)
+}
+
+/// A lead when the effective level is orange or red and higher than before.
+fn new_lead(
+    tx: &WriteTx<'_>,
+    row: &FacilityRow,
+    before: Option<RiskLevel>,
+    seq: u64,
+    settings: &CountySettings,
+) -> AppResult<Option<Lead>> {
+    let Some(level) = RiskLevel::from_code(&row.effective_level) else {
+        return Ok(None);
+    };
+    let Ok(township) = row.township.parse::<TownshipId>() else {
+        return Ok(None);
+    };
+    if level < RiskLevel::Orange || before.is_some_and(|b| b >= level) {
+        return Ok(None);
+    }
+    let name = match tx.township(township)? {
+        Some(t) => t.name,
+        None => settings
+            .township(township)
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+    };
+    Ok(Some(Lead {
+        facility: row
+            .id
+            .parse()
+            .map_err(|e| AppError::Internal(format!("projected facility id: {e}")))?,
+        township: TownshipRef { id: township, name },
+        name: row.name.clone(),
+        level,
+        previous_level: before,
+        main_problems: row.annex.review.main_problems.clone(),
+        seq,
+        last_visit_at: row.last_visit_at.clone(),
+    }))
+}
+
+/// Projections that differ from a fresh computation, named by facility id,
+/// `township_log:…` or `settings`; empty when the projections are exact.
+pub fn mismatches(tx: &WriteTx<'_>) -> AppResult<Vec<String>> {
+    let settings = settings(tx)?;
+    let mut out = Vec::new();
+    let mut projected: BTreeSet<String> = tx.projected_facility_ids()?.into_iter().collect();
+    for facility in all_facilities(tx)? {
+        let id = facility.to_string();
+        projected.remove(&id);
+        let fresh = compute(tx, facility, &settings)?;
+        if tx.projection(&id)? != fresh {
+            out.push(id);
+        }
+    }
+    out.extend(
+        projected
+            .into_iter()
+            .map(|id| format!("{id} (no document)")),
+    );
+
+    let mut logs = tx.township_logs()?;
+    for id in tx.doc_ids_of_kind(DocKind::TownshipLog.code())? {
+        let fresh = township_log(tx, &id)?;
+        let stored = logs
+            .iter()
+            .position(|l| l.doc_id == id)
+            .map(|i| logs.swap_remove(i));
+        if stored != fresh {
+            out.push(id);
+        }
+    }
+    out.extend(
+        logs.into_iter()
+            .map(|l| format!("{} (no document)", l.doc_id)),
+    );
+
+    let has_doc = !tx.doc_ids_of_kind(DocKind::Settings.code())?.is_empty();
+    let fresh = has_doc
+        .then(|| settings_projection(tx, &settings))
+        .transpose()?;
+    if tx.projected_settings()? != fresh {
+        out.push("settings".to_owned());
+    }
+    Ok(out)
+}
+
+/// The settings row: the document's id and the settings as JSON.
+fn settings_projection(tx: &WriteTx<'_>, settings: &CountySettings) -> AppResult<(String, String)> {
+    let id = tx
+        .doc_ids_of_kind(DocKind::Settings.code())?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let json = serde_json::to_string(settings)
+        .map_err(|e| AppError::Internal(format!("settings to JSON: {e}")))?;
+    Ok((id, json))
+}
+
+/// A township log's row, or `None` when the document is missing or does not
+/// hydrate.
+fn township_log(tx: &WriteTx<'_>, id: &str) -> AppResult<Option<TownshipLogRow>> {
+    let Some((scope, log)) = document::<TownshipLog>(tx, id)? else {
+        return Ok(None);
+    };
+    Ok(Some(TownshipLogRow {
+        township: scope.to_string(),
+        doc_id: id.to_owned(),
+        activities: log.activities.len() as u32,
+        participants: log.activities.iter().map(|a| a.participants).sum(),
+    }))
+}
+
+fn all_facilities(tx: &WriteTx<'_>) -> AppResult<BTreeSet<FacilityId>> {
+    Ok(tx
+        .doc_ids_of_kind(DocKind::Facility.code())?
+        .iter()
+        .filter_map(|id| id.parse::<DocId>().ok()?.facility_id())
+        .collect())
+}
+
+fn settings(tx: &WriteTx<'_>) -> AppResult<CountySettings> {
+    let ids = tx.doc_ids_of_kind(DocKind::Settings.code())?;
+    match ids.first() {
+        Some(id) => Ok(body::<CountySettings>(tx, id)?.unwrap_or_default()),
+        None => Ok(CountySettings::default()),
+    }
+}
+
+fn body<B: DocBody>(tx: &WriteTx<'_>, id: &str) -> AppResult<Option<B>> {
+    Ok(document::<B>(tx, id)?.map(|(_, body)| body))
+}
+
+/// A stored document's scope and body.
+fn document<B: DocBody>(tx: &WriteTx<'_>, id: &str) -> AppResult<Option<(Scope, B)>> {
+    let Some(doc): Option<AutoCommit> = tx
+        .load_doc(id)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    // A stored document that no longer hydrates is a server-side defect, not
+    // the client's: log it and project the facility without that part.
+    match hydrate_doc::<B, _>(&doc) {
+        Ok(d) => Ok(Some((d.header.township, d.body))),
+        Err(e) => {
+            tracing::error!(doc = id, error = %e, "stored document does not hydrate");
+            Ok(None)
+        }
+    }
+}
+
+/// The rows of one facility, or `None` when its facility document is missing.
+fn compute(
+    tx: &WriteTx<'_>,
+    facility_id: FacilityId,
+    settings: &CountySettings,
+) -> AppResult<Option<FacilityProjection>> {
+    let facility_doc = DocId::facility(facility_id).to_string();
+    let Some(doc) = tx
+        .load_doc(&facility_doc)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    let document = match hydrate_doc::<Facility, _>(&doc) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(doc = facility_doc, error = %e, "stored facility does not hydrate");
+            return Ok(None);
+        }
+    };
+    let township = match document.header.township {
+        Scope::Township(t) => t.to_string(),
+        Scope::County => "county".to_string(),
+    };
+    let facility = document.body;
+    let review = body::<FacilityReview>(tx, &DocId::review(facility_id).to_string())?;
+    let county = body::<CountyRecord>(tx, &DocId::county(facility_id).to_string())?;
+    let assessment = classify(&facility, county.as_ref(), settings);
+    let view = LevelView::new(assessment.level, review.as_ref());
+
+    let mut visits: Vec<VisitRow> = facility
+        .visits
+        .iter()
+        .map(|v| VisitRow {
+            id: v.id.to_string(),
+            phase: v.phase.map(|p| p.code().to_string()),
+            method: v.method.map(|m| m.code().to_string()),
+            arrived_at: v.arrived_at.map(|t| t.to_string()),
+            entry_state: entry_state(v, review.as_ref().and_then(|r| r.review_of(v.id)))
+                .code()
+                .to_string(),
+            interviews: v.interviews.len() as u32,
+            photos: v.photos.len() as u32,
+        })
+        .collect();
+    visits.sort_by(|a, b| a.id.cmp(&b.id));
+    let profile = &facility.profile;
+    let row = FacilityRow {
+        id: facility_id.to_string(),
+        township,
+        name: profile.name.clone(),
+        category: facility.category.map(|c| c.code().to_string()),
+        source: facility.source.map(|s| s.code().to_string()),
+        uscc: profile.uscc.clone(),
+        priority: facility.is_priority(&settings.thresholds),
+        visit_count: facility.visits.len() as u32,
+        interviews: facility
+            .visits
+            .iter()
+            .map(|v| v.interviews.len() as u32)
+            .sum(),
+        last_visit_at: visits.iter().filter_map(|v| v.arrived_at.clone()).max(),
+        computed_level: assessment.level.code().to_string(),
+        confirmed_level: view.confirmed.as_ref().map(|c| c.level.code().to_string()),
+        effective_level: view.effective().code().to_string(),
+        fired: assessment
+            .fired_ids()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(","),
+        must_report: assessment.must_report_to_county,
+        annex: annex::record(&annex::Sources {
+            facility: &facility,
+            review: review.as_ref(),
+            county: county.as_ref(),
+            thresholds: &settings.thresholds,
+            assessment: &assessment,
+            view: &view,
+        }),
+    };
+    let json = serde_json::to_string(&assessment)
+        .map_err(|e| AppError::Internal(format!("assessment to JSON: {e}")))?;
+    Ok(Some(FacilityProjection {
+        facility: row,
+        visits,
+        assessment: AssessmentRow {
+            rule_set_version: assessment.rule_set_version.clone(),
+            level: assessment.level.code().to_string(),
+            json,
+        },
+    }))
+}

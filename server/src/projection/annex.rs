@@ -1,0 +1,331 @@
+//! [`AnnexRecord`]: everything the five annex tables and the roll-ups need
+//! about one facility, beyond its facility row, computed from its three
+//! documents and its assessment and stored as JSON beside the row.
+//!
+//! Facts that visits answer are read through [`Facts::gather`], the same
+//! resolution over visits the rules use, so a table never shows a prepayment
+//! figure the level was not computed from. Names of inspectors are kept as
+//! user ids and resolved when a table is written, so renaming an account
+//! does not make a stored projection stale.
+
+use std::collections::BTreeSet;
+
+use mopai_shared::ids::UserId;
+use mopai_shared::model::{
+    CheckFinding, Coded, CountyRecord, EntryState, Facility, FacilityReview, FeeMethod, FundUse,
+    Industry, LegalForm, Marketing, MeasureKind, Method, OperatingStatus, Ownership, Premises,
+    Timestamp, VenueNature, Yuan, entry_state,
+};
+use mopai_shared::model::{Day, Thresholds};
+use mopai_shared::risk::{Assessment, Facts, LevelView, RuleId};
+use serde::{Deserialize, Serialize};
+
+/// Stored as JSON in `facilities.annex`; `#[serde(default)]` so a record
+/// written by an older build still reads (and shows up in `mismatches`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnnexRecord {
+    pub profile: ProfileFacts,
+    pub findings: FoundFacts,
+    pub visits: VisitFacts,
+    pub review: ReviewFacts,
+    pub plan: PlanRecord,
+}
+
+/// What the profile says, as the tables print it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileFacts {
+    pub village: String,
+    pub address: String,
+    pub legal_form: Option<LegalForm>,
+    pub ownership: Option<Ownership>,
+    pub for_profit: Option<bool>,
+    pub beds: Option<u32>,
+    pub residents: Option<u32>,
+    pub care_staff: Option<u32>,
+    pub building_area_m2: Option<u32>,
+    pub premises: Option<Premises>,
+    pub status: Option<OperatingStatus>,
+    pub other_industries: Vec<Industry>,
+    /// 是否涉足多产业: any industry ticked; `Some(false)` only when every
+    /// answer was no.
+    pub multi_industry: Option<bool>,
+    pub operator: String,
+    pub legal_representative: String,
+    pub actual_controller: String,
+    pub investors: Vec<String>,
+    pub affiliated_companies: Vec<String>,
+    pub contact_person: String,
+    pub contact_phone: String,
+    pub filing_date: Option<Day>,
+    pub filing_authority: String,
+    pub filing_receipt_no: String,
+    pub venue_nature: Option<VenueNature>,
+    pub houses_elderly: Option<bool>,
+    pub services: String,
+}
+
+/// Facts resolved over all visits and the online checks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FoundFacts {
+    pub marketing: Vec<Marketing>,
+    pub fees: Vec<FeeMethod>,
+    pub prepay_collected: Option<bool>,
+    pub large_prepayment: Option<bool>,
+    pub prepay_total_yuan: Option<Yuan>,
+    pub prepay_persons: Option<u32>,
+    pub fund_use: Vec<FundUse>,
+    pub promised_returns: Option<bool>,
+    /// From the online checks: `Some(true)` when one found it,
+    /// `Some(false)` when checks were done and none did, `None` unchecked.
+    pub economic_crime_lawsuit: Option<bool>,
+    pub blacklisted: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VisitFacts {
+    /// Visits no longer drafts.
+    pub submitted: u32,
+    /// Any visit approved by the lead.
+    pub approved: bool,
+    pub methods: Vec<Method>,
+    pub first_day: Option<Day>,
+    pub last_day: Option<Day>,
+    pub inspectors: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewFacts {
+    pub reported_to_county_at: Option<Timestamp>,
+    pub signed_off_at: Option<Timestamp>,
+    /// The lead's reason, when the confirmed level differs from the rules'.
+    pub level_reason: String,
+    /// 主要问题(触发规则), U1/U2 included.
+    pub main_problems: String,
+    /// U1 or U2, for an unregistered venue with a disposal path.
+    pub disposal_path: Option<RuleId>,
+    /// What the plan prescribes (level measures, then the venue's path),
+    /// shown while the lead has recorded no measures of their own.
+    pub suggested_measures: Vec<String>,
+}
+
+/// The 一院一策 plan as recorded in the review document.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanRecord {
+    pub measures: Vec<MeasureRecord>,
+    pub responsible_unit: String,
+    pub responsible_person: String,
+    pub deadline: Option<Day>,
+    pub progress_entries: u32,
+    /// The newest progress entry's text.
+    pub latest_progress: String,
+    pub resolved_on: Option<Day>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureRecord {
+    pub kind: MeasureKind,
+    pub detail: String,
+    pub done_on: Option<Day>,
+    pub refunded_yuan: Option<Yuan>,
+}
+
+impl PlanRecord {
+    /// Some measure of `kind` is done.
+    pub fn done(&self, kind: MeasureKind) -> bool {
+        self.measures
+            .iter()
+            .any(|m| m.kind == kind && m.done_on.is_some())
+    }
+
+    /// 清退资金 so far, over every refund measure.
+    pub fn refunded_yuan(&self) -> Yuan {
+        self.measures
+            .iter()
+            .filter(|m| m.kind == MeasureKind::Refund)
+            .filter_map(|m| m.refunded_yuan)
+            .sum()
+    }
+
+    /// Past its deadline on `today` and not resolved.
+    pub fn overdue(&self, today: Day) -> bool {
+        self.resolved_on.is_none() && self.deadline.is_some_and(|d| d < today)
+    }
+}
+
+/// The documents and results one record is computed from.
+pub struct Sources<'a> {
+    pub facility: &'a Facility,
+    pub review: Option<&'a FacilityReview>,
+    pub county: Option<&'a CountyRecord>,
+    pub thresholds: &'a Thresholds,
+    pub assessment: &'a Assessment,
+    pub view: &'a LevelView,
+}
+
+pub fn record(s: &Sources<'_>) -> AnnexRecord {
+    AnnexRecord {
+        profile: profile(s.facility),
+        findings: found(s),
+        visits: visits(s.facility, s.review),
+        review: review(s),
+        plan: s.review.map(plan).unwrap_or_default(),
+    }
+}
+
+fn profile(facility: &Facility) -> ProfileFacts {
+    let p = &facility.profile;
+    let other_industries: Vec<Industry> = p.other_industries.ticked().collect();
+    let multi_industry = if !other_industries.is_empty() {
+        Some(true)
+    } else {
+        (!p.other_industries.is_unanswered()).then_some(false)
+    };
+    ProfileFacts {
+        village: p.village.clone(),
+        address: p.address.clone(),
+        legal_form: p.legal_form,
+        ownership: p.ownership,
+        for_profit: p.for_profit,
+        beds: p.beds,
+        residents: p.residents,
+        care_staff: p.care_staff,
+        building_area_m2: p.building_area_m2,
+        premises: p.premises,
+        status: p.status,
+        other_industries,
+        multi_industry,
+        operator: p.operator.clone(),
+        legal_representative: p.legal_representative.clone(),
+        actual_controller: p.actual_controller.clone(),
+        investors: p.investors.clone(),
+        affiliated_companies: p.affiliated_companies.clone(),
+        contact_person: p.contact_person.clone(),
+        contact_phone: p.contact_phone.clone(),
+        filing_date: p.filing_date,
+        filing_authority: p.filing_authority.clone(),
+        filing_receipt_no: p.filing_receipt_no.clone(),
+        venue_nature: p.venue.nature,
+        houses_elderly: p.venue.houses_elderly,
+        services: p.venue.services.clone(),
+    }
+}
+
+fn found(s: &Sources<'_>) -> FoundFacts {
+    let f = Facts::gather(s.facility, s.county, s.thresholds);
+    FoundFacts {
+        marketing: ticked(&f.marketing),
+        fees: ticked(&f.fees),
+        prepay_collected: f.prepay_collected.map(|a| a.value),
+        large_prepayment: s.assessment.large_prepayment,
+        prepay_total_yuan: f.prepay_total_yuan.map(|a| a.value),
+        prepay_persons: f.prepay_persons.map(|a| a.value),
+        fund_use: ticked(&f.fund_use),
+        promised_returns: f.promised_returns.map(|a| a.value),
+        economic_crime_lawsuit: check_answer(s.county, |c| c == CheckFinding::EconomicCrimeLawsuit),
+        blacklisted: check_answer(s.county, CheckFinding::is_blacklist),
+    }
+}
+
+fn ticked<T: Coded>(
+    answers: &std::collections::BTreeMap<T, mopai_shared::risk::facts::Answer<'_, bool>>,
+) -> Vec<T> {
+    answers
+        .iter()
+        .filter(|(_, a)| a.value)
+        .map(|(t, _)| *t)
+        .collect()
+}
+
+/// Rules O1/O3 fire on any check with the finding; the tables say "否" only
+/// once some check was completed without one.
+fn check_answer(county: Option<&CountyRecord>, hit: impl Fn(CheckFinding) -> bool) -> Option<bool> {
+    let mut done = county
+        .into_iter()
+        .flat_map(|c| &c.online_checks)
+        .filter_map(|c| c.finding)
+        .peekable();
+    done.peek()?;
+    Some(done.any(hit))
+}
+
+fn visits(facility: &Facility, review: Option<&FacilityReview>) -> VisitFacts {
+    let states: Vec<EntryState> = facility
+        .visits
+        .iter()
+        .map(|v| entry_state(v, review.and_then(|r| r.review_of(v.id))))
+        .collect();
+    let days: BTreeSet<Day> = facility
+        .visits
+        .iter()
+        .filter_map(|v| v.arrived_at.map(|t| t.day()))
+        .collect();
+    let methods: BTreeSet<Method> = facility.visits.iter().filter_map(|v| v.method).collect();
+    let inspectors: BTreeSet<UserId> = facility
+        .visits
+        .iter()
+        .flat_map(|v| v.inspectors.iter().copied())
+        .collect();
+    VisitFacts {
+        submitted: states.iter().filter(|s| **s != EntryState::Draft).count() as u32,
+        approved: states.contains(&EntryState::Approved),
+        methods: methods.into_iter().collect(),
+        first_day: days.first().copied(),
+        last_day: days.last().copied(),
+        inspectors: inspectors.into_iter().collect(),
+    }
+}
+
+fn review(s: &Sources<'_>) -> ReviewFacts {
+    let a = s.assessment;
+    let mut suggested: Vec<String> = Vec::new();
+    let texts = a
+        .measures
+        .iter()
+        .chain(a.disposal.iter().flat_map(|d| &d.measures))
+        .map(|m| m.text_zh.clone());
+    for text in texts {
+        if !suggested.contains(&text) {
+            suggested.push(text);
+        }
+    }
+    ReviewFacts {
+        reported_to_county_at: s.review.and_then(|r| r.reported_to_county_at),
+        signed_off_at: s.review.and_then(|r| r.signoff.as_ref().map(|o| o.at)),
+        level_reason: match &s.view.confirmed {
+            Some(c) if s.view.overridden() => c.reason.clone(),
+            _ => String::new(),
+        },
+        main_problems: a.main_problems_zh(),
+        disposal_path: a.disposal.as_ref().map(|d| d.rule),
+        suggested_measures: suggested,
+    }
+}
+
+fn plan(review: &FacilityReview) -> PlanRecord {
+    let d = &review.disposal;
+    let latest = d.progress.iter().max_by_key(|p| (p.at, p.id));
+    PlanRecord {
+        measures: d
+            .measures
+            .iter()
+            .map(|m| MeasureRecord {
+                kind: m.kind,
+                detail: m.detail.clone(),
+                done_on: m.done_on,
+                refunded_yuan: m.refunded_yuan,
+            })
+            .collect(),
+        responsible_unit: d.responsible_unit.clone(),
+        responsible_person: d.responsible_person.clone(),
+        deadline: d.deadline,
+        progress_entries: d.progress.len() as u32,
+        latest_progress: latest.map(|p| p.text.clone()).unwrap_or_default(),
+        resolved_on: d.resolved_on,
+    }
+}

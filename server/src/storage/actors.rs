@@ -1,0 +1,50 @@
+//! Automerge actor ids bound to the account (and device) that first used
+//! them, so a document's history names real people and nobody can write
+//! under somebody else's actor.
+
+use mopai_shared::ids::UserId;
+use rusqlite::{OptionalExtension, params};
+
+use super::WriteTx;
+use super::text::parsed_opt;
+
+/// Who an actor id belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorOwner {
+    User(UserId),
+    /// The admin commands (imports, settings): changes made on the server.
+    Server,
+}
+
+impl WriteTx<'_> {
+    pub fn actor_owner(&self, actor: &[u8]) -> rusqlite::Result<Option<ActorOwner>> {
+        let owner: Option<Option<UserId>> = self
+            .tx
+            .query_row(
+                "SELECT user_id FROM actors WHERE actor = ?1",
+                [actor],
+                |r| parsed_opt(r, 0),
+            )
+            .optional()?;
+        Ok(owner.map(|user| user.map_or(ActorOwner::Server, ActorOwner::User)))
+    }
+
+    /// Binds an unbound actor; `device` names the phone or the command.
+    pub fn bind_actor(
+        &self,
+        actor: &[u8],
+        owner: ActorOwner,
+        device: &str,
+        now: i64,
+    ) -> rusqlite::Result<()> {
+        let user = match owner {
+            ActorOwner::User(id) => Some(id.to_string()),
+            ActorOwner::Server => None,
+        };
+        self.tx.execute(
+            "INSERT INTO actors (actor, user_id, device, first_seen) VALUES (?1, ?2, ?3, ?4)",
+            params![actor, user, device, now],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,119 @@
+//! Photos and other evidence files, content-addressed by SHA-256.
+//!
+//! Blobs live in their own SQLite file (`blobs.db`) with their own connection,
+//! so a slow upload over a poor network never holds the documents' write lock:
+//! uploads never block document sync. A blob is written once; sending the same
+//! bytes again is a no-op, which is what makes uploads resumable.
+//!
+//! Each blob remembers the townships of the users who uploaded it
+//! (`blob_scopes`), so a township user reads only their township's photos even
+//! when two townships happen to upload the same bytes.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::config::Durability;
+
+#[derive(Debug)]
+pub struct BlobStore {
+    conn: Mutex<Connection>,
+}
+
+/// A stored blob's bytes and type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Whether a put stored new bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    Created,
+    AlreadyStored,
+}
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS blobs (
+    sha256      BLOB PRIMARY KEY,
+    mime        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    bytes       BLOB NOT NULL,
+    uploaded_by TEXT,
+    created_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blob_scopes (
+    sha256 BLOB NOT NULL REFERENCES blobs(sha256),
+    scope  TEXT NOT NULL,
+    PRIMARY KEY (sha256, scope)
+) STRICT, WITHOUT ROWID;";
+
+impl BlobStore {
+    pub fn open(path: &Path, durability: Durability) -> rusqlite::Result<Self> {
+        let conn = Connection::open(path)?;
+        super::configure(&conn, durability)?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Stores `bytes` under `sha256` for readers of `scope` (a township id or
+    /// `county`). The caller has verified the hash.
+    pub fn put(
+        &self,
+        sha256: &[u8; 32],
+        mime: &str,
+        bytes: &[u8],
+        uploaded_by: &str,
+        scope: &str,
+    ) -> rusqlite::Result<PutOutcome> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction()?;
+        let inserted = tx.execute(
+            "INSERT INTO blobs (sha256, mime, size, bytes, uploaded_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, unixepoch()) ON CONFLICT (sha256) DO NOTHING",
+            params![&sha256[..], mime, bytes.len() as i64, bytes, uploaded_by],
+        )?;
+        tx.execute(
+            "INSERT INTO blob_scopes (sha256, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![&sha256[..], scope],
+        )?;
+        tx.commit()?;
+        Ok(if inserted == 1 {
+            PutOutcome::Created
+        } else {
+            PutOutcome::AlreadyStored
+        })
+    }
+
+    /// The blob, if stored and readable in `scope` (`None` reads every scope).
+    pub fn get(&self, sha256: &[u8; 32], scope: Option<&str>) -> rusqlite::Result<Option<Blob>> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        conn.query_row(
+            "SELECT mime, bytes FROM blobs b WHERE sha256 = ?1 AND (?2 IS NULL OR EXISTS
+                (SELECT 1 FROM blob_scopes s WHERE s.sha256 = b.sha256 AND s.scope = ?2))",
+            params![&sha256[..], scope],
+            |r| {
+                Ok(Blob {
+                    mime: r.get(0)?,
+                    bytes: r.get(1)?,
+                })
+            },
+        )
+        .optional()
+    }
+
+    /// Whether the blob is stored and readable in `scope` (`None`: any scope).
+    pub fn contains(&self, sha256: &[u8; 32], scope: Option<&str>) -> rusqlite::Result<bool> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        conn.query_row(
+            "SELECT 1 FROM blob_scopes WHERE sha256 = ?1 AND (?2 IS NULL OR scope = ?2) LIMIT 1",
+            params![&sha256[..], scope],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|found| found.is_some())
+    }
+}

@@ -1,0 +1,40 @@
+//! Each stored document's heads, for the provenance sheet of an export: a
+//! table can later be checked against the exact document versions it was
+//! generated from.
+
+use rusqlite::params;
+
+use super::WriteTx;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocHeads {
+    pub id: String,
+    pub kind: String,
+    /// A township id, `county`, or `None` for a document stored before
+    /// scopes were recorded.
+    pub township: Option<String>,
+    pub seq: u64,
+    /// The change hashes, 32 bytes each, in Automerge's (sorted) order.
+    pub heads: Vec<u8>,
+}
+
+impl WriteTx<'_> {
+    /// Documents of one township and the county-scope ones, or all when
+    /// `township` is `None`, by id.
+    pub fn doc_heads(&self, township: Option<&str>) -> rusqlite::Result<Vec<DocHeads>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, kind, township, seq, heads FROM docs
+             WHERE ?1 IS NULL OR township = ?1 OR township = 'county' ORDER BY id",
+        )?;
+        stmt.query_map(params![township], |r| {
+            Ok(DocHeads {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                township: r.get(2)?,
+                seq: r.get(3)?,
+                heads: r.get(4)?,
+            })
+        })?
+        .collect()
+    }
+}

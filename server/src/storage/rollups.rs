@@ -1,0 +1,335 @@
+//! Roll-ups for the dashboard and annex table 4, read only from the
+//! projection tables: facility rows with their annex records, visit rows,
+//! township logs and the projected settings.
+//!
+//! The SQL here counts visits per phase and per day; everything per
+//! facility is folded in Rust from the rows, so the dashboard and the
+//! tables count with one piece of code ([`progress_of`]).
+
+use std::collections::BTreeMap;
+
+use mopai_shared::api::TownshipRef;
+use mopai_shared::dashboard::{
+    CategoryCounts, CategoryLevels, Dashboard, DayCount, DisposalCounts, LevelCounts, PhaseStatus,
+    TownshipProgress,
+};
+use mopai_shared::ids::TownshipId;
+use mopai_shared::model::{
+    Category, CountySettings, Day, MeasureKind, Phase, RiskLevel, Schedule, Timestamp,
+};
+use rusqlite::types::Type;
+
+use super::WriteTx;
+use super::projections::FacilityRow;
+
+/// Which facilities a roll-up or an export covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    County,
+    Township(TownshipId),
+}
+
+impl Area {
+    /// The `township` column filter; `None` matches every row.
+    fn filter(self) -> Option<String> {
+        match self {
+            Area::County => None,
+            Area::Township(t) => Some(t.to_string()),
+        }
+    }
+}
+
+impl WriteTx<'_> {
+    /// The county settings as last projected; the defaults before any.
+    pub fn settings_in_force(&self) -> rusqlite::Result<CountySettings> {
+        match self.projected_settings()? {
+            Some((_, json)) => serde_json::from_str(&json)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, Type::Text, Box::new(e))),
+            None => Ok(CountySettings::default()),
+        }
+    }
+
+    /// Every township, in the order added: the registered ones, then those
+    /// only the settings name.
+    pub fn township_refs(&self) -> rusqlite::Result<Vec<TownshipRef>> {
+        let mut out: Vec<TownshipRef> = self
+            .townships()?
+            .into_iter()
+            .map(|t| TownshipRef {
+                id: t.id,
+                name: t.name,
+            })
+            .collect();
+        for t in self.settings_in_force()?.townships {
+            if !out.iter().any(|o| o.id == t.id) {
+                out.push(TownshipRef {
+                    id: t.id,
+                    name: t.name,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Facility rows in `area`, with the sequence number of their projection.
+    pub fn facilities_in(&self, area: Area) -> rusqlite::Result<Vec<(FacilityRow, u64)>> {
+        self.facility_rows(area.filter().as_deref())
+    }
+
+    /// Submitted visits per phase in `area`.
+    fn visits_per_phase(&self, area: Area) -> rusqlite::Result<BTreeMap<String, u32>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT phase, COUNT(*) FROM visits
+             WHERE phase IS NOT NULL AND entry_state != 'draft' AND (?1 IS NULL OR township = ?1)
+             GROUP BY phase",
+        )?;
+        stmt.query_map([area.filter()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect()
+    }
+
+    /// Submitted visits per arrival day (the day the phone recorded), oldest first.
+    fn visits_per_day(&self, area: Area) -> rusqlite::Result<Vec<(Day, u32)>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT substr(arrived_at, 1, 10) AS day, COUNT(*) FROM visits
+             WHERE arrived_at IS NOT NULL AND entry_state != 'draft'
+               AND (?1 IS NULL OR township = ?1)
+             GROUP BY day ORDER BY day",
+        )?;
+        stmt.query_map([area.filter()], |r| {
+            let day: String = r.get(0)?;
+            let day = day.parse::<Day>().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, Type::Text, Box::new(e))
+            })?;
+            Ok((day, r.get(1)?))
+        })?
+        .collect()
+    }
+
+    /// Per-township progress and the total, judged at `now`, from the rows
+    /// [`Self::facilities_in`] read for `area`.
+    pub fn progress(
+        &self,
+        area: Area,
+        rows: &[(FacilityRow, u64)],
+        now: Timestamp,
+    ) -> rusqlite::Result<(Vec<TownshipProgress>, TownshipProgress)> {
+        let schedule = self.settings_in_force()?.schedule;
+        let publicity: BTreeMap<String, u32> = self
+            .township_logs()?
+            .into_iter()
+            .map(|l| (l.township, l.activities))
+            .collect();
+        let mut townships = self.township_refs()?;
+        // A facility of a township nobody registered still counts, by id.
+        for (row, _) in rows {
+            if let Ok(id) = row.township.parse::<TownshipId>()
+                && !townships.iter().any(|t| t.id == id)
+            {
+                townships.push(TownshipRef {
+                    id,
+                    name: row.township.clone(),
+                });
+            }
+        }
+        if let Area::Township(only) = area {
+            townships.retain(|t| t.id == only);
+        }
+        let per_township: Vec<TownshipProgress> = townships
+            .into_iter()
+            .map(|t| {
+                let key = t.id.to_string();
+                let mine = rows.iter().map(|(r, _)| r).filter(|r| r.township == key);
+                let activities = publicity.get(&key).copied().unwrap_or(0);
+                progress_of(Some(t), mine, activities, &schedule, now)
+            })
+            .collect();
+        let total = total_of(&per_township, &schedule, now);
+        Ok((per_township, total))
+    }
+
+    /// Everything `GET /api/dashboard` answers.
+    pub fn dashboard(
+        &self,
+        area: Area,
+        township: Option<TownshipRef>,
+        now: Timestamp,
+    ) -> rusqlite::Result<Dashboard> {
+        let schedule = self.settings_in_force()?.schedule;
+        let rows = self.facilities_in(area)?;
+        let (townships, total) = self.progress(area, &rows, now)?;
+        let phases = self.visits_per_phase(area)?;
+        let mut cumulative = 0;
+        let by_day = self
+            .visits_per_day(area)?
+            .into_iter()
+            .map(|(day, visits)| {
+                cumulative += visits;
+                DayCount {
+                    day,
+                    visits,
+                    cumulative,
+                }
+            })
+            .collect();
+        Ok(Dashboard {
+            today: now.day(),
+            township,
+            schedule: phase_status(&schedule, now.day(), &phases),
+            townships,
+            total,
+            by_category: by_category(rows.iter().map(|(r, _)| r)),
+            by_day,
+        })
+    }
+}
+
+/// One township's progress from its facility rows.
+pub fn progress_of<'a>(
+    township: Option<TownshipRef>,
+    rows: impl Iterator<Item = &'a FacilityRow>,
+    publicity_activities: u32,
+    schedule: &Schedule,
+    now: Timestamp,
+) -> TownshipProgress {
+    let today = now.day();
+    let mut p = TownshipProgress {
+        township,
+        listed: CategoryCounts::default(),
+        visited: 0,
+        reviewed: 0,
+        coverage_pct: None,
+        interviews: 0,
+        levels: LevelCounts::default(),
+        reported_to_county: 0,
+        disposal: DisposalCounts::default(),
+        publicity_activities,
+        survey_overdue: false,
+        review_overdue: false,
+    };
+    for row in rows {
+        let a = &row.annex;
+        p.listed
+            .add(row.category.as_deref().and_then(Category::from_code));
+        p.visited += u32::from(a.visits.submitted > 0);
+        p.reviewed += u32::from(a.visits.approved);
+        p.interviews += row.interviews;
+        p.levels.add(level_of(&row.effective_level));
+        p.reported_to_county += u32::from(a.review.reported_to_county_at.is_some());
+        p.disposal.add(&disposal_of(row, today));
+    }
+    judge(&mut p, schedule, now);
+    p
+}
+
+fn total_of(rows: &[TownshipProgress], schedule: &Schedule, now: Timestamp) -> TownshipProgress {
+    let mut t = progress_of(None, std::iter::empty(), 0, schedule, now);
+    for r in rows {
+        let (l, tl) = (&r.listed, &mut t.listed);
+        tl.filed += l.filed;
+        tl.unfiled += l.unfiled;
+        tl.venue += l.venue;
+        tl.unknown += l.unknown;
+        tl.total += l.total;
+        t.visited += r.visited;
+        t.reviewed += r.reviewed;
+        t.interviews += r.interviews;
+        let (l, tl) = (&r.levels, &mut t.levels);
+        tl.red += l.red;
+        tl.orange += l.orange;
+        tl.yellow += l.yellow;
+        tl.green += l.green;
+        tl.total += l.total;
+        t.reported_to_county += r.reported_to_county;
+        t.disposal.add(&r.disposal);
+        t.publicity_activities += r.publicity_activities;
+    }
+    judge(&mut t, schedule, now);
+    t
+}
+
+/// Coverage and the overdue flags, from the counts.
+fn judge(p: &mut TownshipProgress, schedule: &Schedule, now: Timestamp) {
+    p.coverage_pct = (p.listed.total > 0).then(|| percent(p.visited, p.listed.total));
+    p.survey_overdue = now.day() > schedule.full_survey_ends && p.visited < p.listed.total;
+    p.review_overdue = now > schedule.tables_due && p.reviewed < p.visited;
+}
+
+/// `part / whole` in percent, to one decimal.
+pub fn percent(part: u32, whole: u32) -> f64 {
+    (f64::from(part) * 1000.0 / f64::from(whole)).round() / 10.0
+}
+
+/// One facility's contribution to the disposal counters.
+fn disposal_of(row: &FacilityRow, today: Day) -> DisposalCounts {
+    let plan = &row.annex.plan;
+    let done = |kind| u32::from(plan.done(kind));
+    DisposalCounts {
+        plans_due: u32::from(row.must_report),
+        plans_overdue: u32::from(row.must_report && plan.overdue(today)),
+        warning_talks: done(MeasureKind::WarningTalk),
+        rectification_orders: done(MeasureKind::OrderRectify),
+        refunded_yuan: plan.refunded_yuan(),
+        transferred_police: done(MeasureKind::TransferPolice),
+        transferred_market_supervision: done(MeasureKind::TransferMarketSupervision),
+        banned_or_closed: done(MeasureKind::BanOrClose),
+        resolved: u32::from(plan.resolved_on.is_some()),
+    }
+}
+
+/// A stored level code; an unreadable one counts as green rather than
+/// failing the whole dashboard (`mismatches` reports such a row).
+pub fn level_of(code: &str) -> RiskLevel {
+    RiskLevel::from_code(code).unwrap_or(RiskLevel::Green)
+}
+
+fn phase_status(
+    schedule: &Schedule,
+    today: Day,
+    visits: &BTreeMap<String, u32>,
+) -> Vec<PhaseStatus> {
+    let phases = [
+        (Phase::SelfInspection, None, schedule.self_inspection_ends),
+        (Phase::FullSurvey, None, schedule.full_survey_ends),
+        (
+            Phase::CovertCheck,
+            Some(schedule.covert_check_starts),
+            schedule.covert_check_ends,
+        ),
+    ];
+    phases
+        .into_iter()
+        .map(|(phase, starts, ends)| PhaseStatus {
+            phase,
+            starts,
+            ends,
+            ended: today > ends,
+            visits: visits.get(phase.code()).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+fn by_category<'a>(rows: impl Iterator<Item = &'a FacilityRow>) -> Vec<CategoryLevels> {
+    let keys = Category::ALL.iter().copied().map(Some).chain([None]);
+    let mut out: Vec<CategoryLevels> = keys
+        .map(|category| CategoryLevels {
+            category,
+            total: false,
+            levels: LevelCounts::default(),
+        })
+        .collect();
+    let mut total = LevelCounts::default();
+    for row in rows {
+        let category = row.category.as_deref().and_then(Category::from_code);
+        let level = level_of(&row.effective_level);
+        if let Some(entry) = out.iter_mut().find(|c| c.category == category) {
+            entry.levels.add(level);
+        }
+        total.add(level);
+    }
+    out.push(CategoryLevels {
+        category: None,
+        total: true,
+        levels: total,
+    });
+    out
+}
