@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use automerge::ActorId;
-use mopai_shared::api::LoginResponse;
+use mopai_shared::api::{LoginResponse, Me};
 use mopai_shared::doc::{self, DocBody, DocHeader, Scope, hydrate_doc, reconcile_body};
 use mopai_shared::ids::DocId;
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{Replica, SyncError, SyncOutcome, Transport, sync_replicas};
 use uuid::Uuid;
 
+#[derive(Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
     url: String,
@@ -67,6 +68,8 @@ pub struct Device {
     /// The actor this phone's edits are made by.
     pub actor: ActorId,
     pub transport: HttpTransport,
+    /// Who logged in on this phone, once someone has.
+    pub user: Option<Me>,
 }
 
 impl Device {
@@ -77,6 +80,7 @@ impl Device {
             replicas: BTreeMap::new(),
             actor: ActorId::random(),
             transport: HttpTransport::new(sync_url),
+            user: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl Device {
             _ => return Err(status),
         };
         self.transport.token = Some(body.token.clone());
+        self.user = Some(body.user.clone());
         Ok(body)
     }
 

@@ -56,13 +56,20 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Builds everything, seeds the demo county (idempotent: a second run keeps
+/// what is there) and serves on the default address; extra arguments go to
+/// `mopai serve`.
 fn run(extra: &[String]) -> Result<(), String> {
     client::build()?;
     let data = root().join("data");
-    let mut serve = shell::cargo(&["run", "--release", "-p", "mopai-server", "--", "serve"]);
-    serve.env("MOPAI_DATA_DIR", &data).args(extra);
+    let mopai = |args: &[&str]| {
+        let mut cmd = shell::cargo(&["run", "--release", "-p", "mopai-server", "--"]);
+        cmd.args(args).env("MOPAI_DATA_DIR", &data);
+        cmd
+    };
+    shell::status(&mut mopai(&["demo"]))?;
     println!("mopai: data in {}", data.display());
-    shell::status(&mut serve)
+    shell::status(mopai(&["serve"]).args(extra))
 }
 
 fn test() -> Result<(), String> {
