@@ -339,3 +339,51 @@ async fn steady_state_is_one_small_request_and_a_visit_fits_the_budget() {
     assert!(one_visit.rounds <= 2, "{} round trips", one_visit.rounds);
     assert!(one_visit.bytes_sent + one_visit.bytes_received <= 8 * 1024);
 }
+
+#[tokio::test]
+async fn garbage_truncated_and_oversized_bodies_get_4xx_and_change_nothing() {
+    let (server, township, mut phones) = township_with(&[("wang", Role::Inspector)]).await;
+    let wang = user_id(&phones[0]);
+    let id = new_facility(&mut phones[0], township, "安康院");
+    phones[0].sync().await.unwrap();
+    phones[0].edit::<Facility>(&id, |f| f.visits.push(visit(wang)));
+    let phone = &mut phones[0];
+    let recorder = Recorder {
+        inner: HttpTransport::new(String::new()),
+        requests: RefCell::new(Vec::new()),
+    };
+    // Record the body that would carry the new visit, without sending it.
+    let _ = sync_replicas(
+        &recorder,
+        phone.id,
+        phone.checkpoint,
+        &mut phone.replicas,
+        |_| {},
+    )
+    .await;
+    let valid = recorder.requests.into_inner().remove(0);
+    let before = fingerprint(&server, std::slice::from_ref(&id));
+
+    let mut bodies: Vec<Vec<u8>> = (1..valid.len())
+        .step_by(7)
+        .map(|cut| valid[..cut].to_vec())
+        .collect();
+    bodies.push(b"\x01\x02 definitely not a sync request".to_vec());
+    let mut flipped = valid.clone();
+    let last = flipped.len() - 1;
+    flipped[last / 2] ^= 0xff;
+    bodies.push(flipped);
+    bodies.push(vec![0u8; 9 * 1024 * 1024]);
+    for body in bodies {
+        let len = body.len();
+        match phone.transport.exchange(body).await {
+            Err(TransportError::Rejected { status, .. }) => {
+                assert!((400..500).contains(&status), "{len} B body: {status}")
+            }
+            // A flipped byte may still decode into a harmless request.
+            Ok(_) => assert_eq!(len, valid.len(), "only the bit-flipped body may pass"),
+            Err(e) => panic!("{len} B body: {e}"),
+        }
+    }
+    assert_eq!(fingerprint(&server, std::slice::from_ref(&id)), before);
+}
