@@ -1,36 +1,86 @@
-//! The router and the top-level component, which owns the reducer and the store.
+//! The router and the top-level component, which owns the reducer and the
+//! [`Services`] (store, writer, sync driver) and wires browser events to them.
+//!
+//! Routes:
+//! - `/`: the township facility list ([`pages::home`]);
+//! - `/facility/new`: a facility found on the spot ([`pages::new_facility`]);
+//! - `/facility/:id`: profile, level, visits, interviews, photos ([`pages::facility`]);
+//! - `/facility/:id/visit/:visit`: the stepped visit form ([`pages::visit`]).
+//!
+//! `:id` and `:visit` are the lowercase hyphenated UUIDs of the facility and
+//! the visit.
 
 use std::rc::Rc;
 
+use mopai_shared::ids::FacilityId;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::home::Home;
-use crate::pages::login::Login;
-use crate::state::{Action, AppState, DocSummary};
+use crate::form::edit::{Edit, Target};
+use crate::form::value::Value;
+use crate::hooks::{use_online, use_persistence};
+use crate::pages;
+use crate::services::Services;
+use crate::state::{Action, AppState};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
     #[at("/")]
     Home,
+    #[at("/facility/new")]
+    NewFacility,
+    #[at("/facility/:id")]
+    Facility { id: String },
+    #[at("/facility/:id/visit/:visit")]
+    Visit { id: String, visit: String },
     #[not_found]
     #[at("/404")]
     NotFound,
 }
 
-/// What every page gets from the app: the state, its dispatcher and the store.
+impl Route {
+    pub fn facility(id: FacilityId) -> Self {
+        Route::Facility { id: id.to_string() }
+    }
+}
+
+/// What every page gets from the app: the state and the services.
 #[derive(Clone)]
 pub struct AppContext {
     pub state: UseReducerHandle<AppState>,
-    pub store: Option<Rc<Store>>,
+    /// `None` until IndexedDB is open.
+    pub services: Option<Rc<Services>>,
+}
+
+impl AppContext {
+    /// Shows and saves an edit to a facility.
+    pub fn edit(&self, facility: FacilityId, edit: Edit) {
+        match &self.services {
+            Some(s) => s.edit(facility, edit),
+            None => self
+                .state
+                .dispatch(Action::Failed("本机存储尚未就绪，请稍候".into())),
+        }
+    }
+
+    /// The `onchange` of one field: saves the value into `target`'s `key`.
+    pub fn setter(
+        &self,
+        facility: FacilityId,
+        target: Target,
+        key: &'static str,
+    ) -> Callback<Value> {
+        let ctx = self.clone();
+        Callback::from(move |value| ctx.edit(facility, Edit::Set { target, key, value }))
+    }
 }
 
 impl PartialEq for AppContext {
     fn eq(&self, other: &Self) -> bool {
         self.state == other.state
-            && match (&self.store, &other.store) {
+            && match (&self.services, &other.services) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (None, None) => true,
                 _ => false,
@@ -41,36 +91,65 @@ impl PartialEq for AppContext {
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::default);
-    let store = use_state(|| None::<Rc<Store>>);
+    let services = use_state(|| None::<Rc<Services>>);
     {
-        let store = store.clone();
+        let services = services.clone();
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             spawn_local(async move {
                 match Store::open().await {
-                    Ok(opened) => {
-                        let opened = Rc::new(opened);
-                        match crate::session::load(&opened).await {
+                    Ok(store) => {
+                        let store = Rc::new(store);
+                        let opened = Services::new(store.clone(), dispatcher.clone());
+                        match crate::session::load(&store).await {
                             Ok(session) => dispatcher.dispatch(Action::Started(session)),
                             Err(e) => {
                                 dispatcher.dispatch(Action::Started(None));
                                 dispatcher.dispatch(Action::Failed(e));
                             }
                         }
-                        match load_summaries(&opened).await {
-                            Ok(docs) => dispatcher.dispatch(Action::DocsLoaded(docs)),
-                            Err(e) => dispatcher.dispatch(Action::Failed(e)),
-                        }
-                        store.set(Some(opened));
+                        opened.reload();
+                        opened.count_uploads();
+                        opened.estimate_storage();
+                        services.set(Some(opened));
                     }
                     Err(e) => dispatcher.dispatch(Action::Failed(e.to_string())),
                 }
             });
         });
     }
+    // The services follow the session: a login starts a sync.
+    {
+        let session = state.session.clone();
+        use_effect_with(((*services).clone(), session), |(services, session)| {
+            if let Some(s) = services {
+                s.set_session(session.clone());
+            }
+        });
+    }
+    // Coming online syncs at once; the state shows 在线/离线.
+    // (At start the login effect above syncs; this one reacts to changes.)
+    let online = use_online();
+    {
+        let dispatcher = state.dispatcher();
+        let services = (*services).clone();
+        use_effect_with(online, move |online| {
+            dispatcher.dispatch(Action::OnlineChanged(*online));
+            if let (Some(s), true) = (services, *online) {
+                s.sync_now();
+            }
+        });
+    }
+    let persistence = use_persistence();
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(persistence, move |p| {
+            dispatcher.dispatch(Action::PersistenceKnown(*p))
+        });
+    }
     let context = AppContext {
         state,
-        store: (*store).clone(),
+        services: (*services).clone(),
     };
     html! {
         <ContextProvider<AppContext> context={context}>
@@ -90,7 +169,7 @@ fn Gate(props: &GateProps) -> Html {
         return html! { <main class="page"><p>{ "正在打开本机数据…" }</p></main> };
     }
     if ctx.state.session.is_none() {
-        return html! { <Login /> };
+        return html! { <pages::login::Login /> };
     }
     props.children.clone()
 }
@@ -101,29 +180,21 @@ struct GateProps {
 }
 
 fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <Gate><Home /></Gate> },
-        Route::NotFound => html! {
-            <main class="page"><p>{ "页面不存在。" }</p><Link<Route> to={Route::Home}>{ "返回首页" }</Link<Route>></main>
-        },
-    }
+    let page = match route {
+        Route::Home => html! { <pages::home::Home /> },
+        Route::NewFacility => html! { <pages::new_facility::NewFacility /> },
+        Route::Facility { id } => html! { <pages::facility::FacilityPage {id} /> },
+        Route::Visit { id, visit } => html! { <pages::visit::VisitPage {id} {visit} /> },
+        Route::NotFound => return not_found(),
+    };
+    html! { <Gate>{ page }</Gate> }
 }
 
-/// Summaries of every stored document, for the list.
-pub async fn load_summaries(store: &Store) -> Result<Vec<DocSummary>, String> {
-    let stored = store.all_docs().await.map_err(|e| e.to_string())?;
-    let mut docs = Vec::with_capacity(stored.len());
-    for s in stored {
-        let mut replica =
-            mopai_shared::sync::Replica::restore(&s.doc, s.sync_state.as_deref().unwrap_or(&[]))
-                .map_err(|e| format!("本机文档 {} 无法读取：{e}", s.id))?;
-        if let Some(name) = crate::facility::facility_name(&s.id, &replica.doc) {
-            docs.push(DocSummary {
-                name,
-                unsynced: replica.has_unsent_changes(),
-                id: s.id,
-            });
-        }
+pub fn not_found() -> Html {
+    html! {
+        <main class="page" id="not-found">
+            <p>{ "页面不存在，或这家机构不在本机。" }</p>
+            <Link<Route> to={Route::Home}>{ "返回机构列表" }</Link<Route>>
+        </main>
     }
-    Ok(docs)
 }

@@ -2,28 +2,51 @@
 //!
 //! Everything an inspector enters is an Automerge document saved to IndexedDB
 //! at once; the sync loop sends it to the server when there is a network.
-//! State lives in a reducer ([`state`]) so it is tested without a browser.
+//! State lives in a reducer ([`state`]) and form logic in plain modules
+//! ([`form`], [`list`]), so both are tested natively without a browser.
 //!
 //! # Layout
 //!
-//! - [`app`]: the router (`Route`) and the top-level component.
-//! - [`state`]: `AppState`, the `Action` enum and the reducer.
-//! - [`facility`]: creating and listing facility documents through the shared schema.
-//! - [`session`]: login, the saved session, and the actor id per user on this phone.
-//! - [`store`]: IndexedDB: documents, sync states and device metadata.
+//! Pure (compiled and tested natively too):
+//! - [`state`]: `AppState`, the `Action` enum and the reducer (optimistic edits).
+//! - [`form`]: field tables, parsing, [`form::edit::Edit`] + `apply`, the visit steps.
+//! - [`docs`]: stored bytes → facility entries, reviews, county records, settings, conflicts.
+//! - [`list`]: the facility list's rows, filters and order.
+//! - [`facility`]: creating a facility document through the shared schema.
+//! - [`backoff`]: when the sync loop runs next.
+//! - [`clock`]: the phone's clock and time zone as stored timestamps.
+//! - [`photo`]: photo sizing, hashing format, `PhotoRef`.
+//!
+//! Browser only:
+//! - [`app`]: the router (`Route`), the top-level component and `AppContext`.
+//! - [`services`]: the edit writer, the sync driver, photo capture and uploads.
+//! - [`store`]: IndexedDB: documents, sync states, photo blobs, the upload queue, meta.
 //! - [`sync`]: the fetch transport and one sync session over the stored replicas.
-//! - [`pages`]: one module per screen.
-//! - [`hooks`]: one hook per file.
+//! - [`session`]: login, the saved session, and the actor id per user on this phone.
+//! - [`browser`]: small wrappers over browser APIs (geolocation, canvas, crypto, storage).
+//! - [`pages`]: one module per screen; [`components`]: shared widgets; [`hooks`]: one hook per file.
 
+pub mod backoff;
+pub mod clock;
+pub mod docs;
 pub mod facility;
+pub mod form;
+pub mod list;
+pub mod photo;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod services;
 #[cfg(target_arch = "wasm32")]
 pub mod session;
 #[cfg(target_arch = "wasm32")]

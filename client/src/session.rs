@@ -20,7 +20,10 @@ pub async fn load(store: &Store) -> Result<Option<Session>, String> {
 }
 
 pub async fn clear(store: &Store) -> Result<(), String> {
-    store.delete_meta(SESSION_KEY).await.map_err(|e| e.to_string())
+    store
+        .delete_meta(SESSION_KEY)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Logs in online and keeps the session on the phone.
@@ -29,7 +32,9 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
         username: username.trim().to_string(),
         password: password.to_string(),
     };
+    let deadline = crate::browser::Deadline::after_ms(30_000);
     let response = Request::post("/api/login")
+        .abort_signal(deadline.as_ref().map(|d| d.signal()).as_ref())
         .json(&body)
         .map_err(|e| e.to_string())?
         .send()
@@ -63,10 +68,10 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
 /// a phone must not share an actor.
 pub async fn actor_for(store: &Store, user: &Me) -> Result<ActorId, String> {
     let key = format!("actor:{}", user.id);
-    if let Some(hex) = store.meta(&key).await.map_err(|e| e.to_string())? {
-        if let Ok(bytes) = hex_decode(&hex) {
-            return Ok(ActorId::from(bytes));
-        }
+    if let Some(hex) = store.meta(&key).await.map_err(|e| e.to_string())?
+        && let Ok(bytes) = hex_decode(&hex)
+    {
+        return Ok(ActorId::from(bytes));
     }
     let actor = ActorId::random();
     store
@@ -77,7 +82,7 @@ pub async fn actor_for(store: &Store, user: &Me) -> Result<ActorId, String> {
 }
 
 fn hex_decode(hex: &str) -> Result<Vec<u8>, ()> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(());
     }
     (0..hex.len())

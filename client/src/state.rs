@@ -2,12 +2,27 @@
 //!
 //! Components dispatch [`Action`]s; nothing else mutates [`AppState`]. The
 //! reducer is plain Rust, tested natively.
+//!
+//! Edits are optimistic: [`Action::Edited`] applies an edit to the state at
+//! once, so typing never waits for IndexedDB, and keeps it as *pending* until
+//! the writer reports it [`Action::Persisted`]. A reload from storage (after
+//! a sync) carries the sequence number the stored documents include; pending
+//! edits after it are applied again on top, so a sync finishing while the
+//! inspector types loses nothing on screen either.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use mopai_shared::api::Me;
+use mopai_shared::ids::FacilityId;
+use mopai_shared::model::{CountyRecord, CountySettings, FacilityReview};
+use mopai_shared::risk::{Assessment, LevelView, classify};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
+
+use crate::docs::{FacilityEntry, Library};
+use crate::form::edit::{Edit, apply};
+use crate::list::{self, Filter, Row};
 
 /// Who is logged in on this phone, kept in IndexedDB.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,20 +31,18 @@ pub struct Session {
     pub user: Me,
 }
 
-/// One document as the list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocSummary {
-    pub id: String,
-    pub name: String,
-    /// Has changes the server has not acknowledged.
-    pub unsynced: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncStatus {
     Idle,
-    Running { round: usize, pending: usize },
-    Failed { reason: String },
+    Running {
+        round: usize,
+        pending: usize,
+    },
+    Failed {
+        reason: String,
+        /// When the loop tries again by itself; `None` when it waits for the user.
+        retry_in_s: Option<u32>,
+    },
 }
 
 /// What the browser said to `navigator.storage.persist()`.
@@ -41,19 +54,52 @@ pub enum Persistence {
     Unsupported,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `navigator.storage.estimate()`, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageUse {
+    pub usage: u64,
+    pub quota: u64,
+}
+
+impl StorageUse {
+    /// More than 80% of the quota is used.
+    pub fn nearly_full(&self) -> bool {
+        self.quota > 0 && u128::from(self.usage) * 5 > u128::from(self.quota) * 4
+    }
+
+    pub fn percent(&self) -> u64 {
+        (u128::from(self.usage) * 100 / u128::from(self.quota.max(1))) as u64
+    }
+}
+
+/// An edit shown on screen but not yet written to IndexedDB.
+#[derive(Debug, Clone, PartialEq)]
+struct Pending {
+    seq: u64,
+    facility: FacilityId,
+    edit: Edit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     /// False until the store is open and the saved session has been read.
     pub ready: bool,
+    /// True once the documents have been read from storage.
+    pub loaded: bool,
     pub session: Option<Session>,
     /// The server refused the token: log in again before syncing.
     pub session_expired: bool,
-    pub docs: Vec<DocSummary>,
+    pub library: Library,
+    pending: Vec<Pending>,
     pub sync: SyncStatus,
     /// Local time of the last sync that finished.
     pub last_synced: Option<String>,
+    /// SHA-256 of the photos stored on the phone and not yet on the server.
+    pub uploads_pending: BTreeSet<String>,
     pub persistence: Persistence,
+    pub storage: Option<StorageUse>,
     pub online: bool,
+    pub filter: Filter,
     /// A message for the user about the last failed local action.
     pub error: Option<String>,
 }
@@ -62,43 +108,146 @@ impl Default for AppState {
     fn default() -> Self {
         Self {
             ready: false,
+            loaded: false,
             session: None,
             session_expired: false,
-            docs: Vec::new(),
+            library: Library::default(),
+            pending: Vec::new(),
             sync: SyncStatus::Idle,
             last_synced: None,
+            uploads_pending: BTreeSet::new(),
             persistence: Persistence::Unknown,
+            storage: None,
             online: true,
+            filter: Filter::default(),
             error: None,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The store is open; the saved session, if any, is known.
     Started(Option<Session>),
     LoggedIn(Session),
     LoggedOut,
     SessionExpired,
-    DocsLoaded(Vec<DocSummary>),
-    DocSaved(DocSummary),
+    /// Every document, read from storage after all edits up to `upto`.
+    Loaded {
+        library: Library,
+        upto: u64,
+    },
+    /// A facility created on the phone, already stored.
+    FacilityStored(Box<FacilityEntry>),
+    Edited {
+        seq: u64,
+        facility: FacilityId,
+        edit: Edit,
+    },
+    /// Every edit up to `upto` is in IndexedDB.
+    Persisted {
+        upto: u64,
+    },
+    /// Edits up to `upto` could not be written; a reload follows.
+    SaveFailed {
+        upto: u64,
+        message: String,
+    },
     SyncStarted,
-    SyncProgress { round: usize, pending: usize },
-    SyncFinished { at: String },
-    SyncFailed(String),
+    SyncProgress {
+        round: usize,
+        pending: usize,
+    },
+    SyncFinished {
+        at: String,
+    },
+    SyncFailed {
+        reason: String,
+        retry_in_s: Option<u32>,
+    },
+    /// The upload queue as stored.
+    UploadQueue(BTreeSet<String>),
+    /// The server has this photo now.
+    Uploaded(String),
     PersistenceKnown(Persistence),
+    StorageEstimated(StorageUse),
     OnlineChanged(bool),
+    FilterChanged(Filter),
     Failed(String),
+    DismissError,
 }
 
 impl AppState {
+    /// Facilities with changes the server has not acknowledged.
     pub fn unsynced_count(&self) -> usize {
-        self.docs.iter().filter(|d| d.unsynced).count()
+        self.library
+            .facilities
+            .values()
+            .filter(|e| e.unsynced)
+            .count()
     }
 
     pub fn is_syncing(&self) -> bool {
         matches!(self.sync, SyncStatus::Running { .. })
+    }
+
+    /// Edits on screen that IndexedDB does not hold yet.
+    pub fn is_saving(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    pub fn facility(&self, id: FacilityId) -> Option<&Rc<FacilityEntry>> {
+        self.library.facilities.get(&id)
+    }
+
+    pub fn review(&self, id: FacilityId) -> Option<&FacilityReview> {
+        self.library.reviews.get(&id)
+    }
+
+    pub fn county(&self, id: FacilityId) -> Option<&CountyRecord> {
+        self.library.county.get(&id)
+    }
+
+    pub fn settings(&self) -> &CountySettings {
+        &self.library.settings
+    }
+
+    /// The phone's provisional classification and the level beside the lead's.
+    pub fn assessment(&self, id: FacilityId) -> Option<(Assessment, LevelView)> {
+        let entry = self.facility(id)?;
+        let assessment = classify(&entry.body, self.county(id), self.settings());
+        let view = LevelView::new(assessment.level, self.review(id));
+        Some((assessment, view))
+    }
+
+    /// The list as filtered and ordered now.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows: Vec<Row> = self
+            .library
+            .facilities
+            .values()
+            .filter_map(|e| {
+                let row = list::row(e, self.review(e.id), self.county(e.id), self.settings());
+                self.filter
+                    .matches(&row, &e.body.profile.address)
+                    .then_some(row)
+            })
+            .collect();
+        list::sort(&mut rows);
+        rows
+    }
+
+    /// Applies an edit to the facility on screen.
+    fn apply_edit(&mut self, facility: FacilityId, edit: &Edit) -> Result<(), String> {
+        let entry = self
+            .library
+            .facilities
+            .get_mut(&facility)
+            .ok_or("找不到该机构的记录")?;
+        let entry = Rc::make_mut(entry);
+        apply(&mut entry.body, edit).map_err(|e| e.to_string())?;
+        entry.unsynced = true;
+        Ok(())
     }
 
     fn reduce(mut self, action: Action) -> Self {
@@ -110,6 +259,7 @@ impl AppState {
             Action::LoggedIn(session) => {
                 self.session = Some(session);
                 self.session_expired = false;
+                self.sync = SyncStatus::Idle;
                 self.error = None;
             }
             Action::LoggedOut => {
@@ -120,18 +270,39 @@ impl AppState {
                 self.session_expired = true;
                 self.sync = SyncStatus::Failed {
                     reason: "登录已过期，请重新登录后再同步；本机记录都还在".into(),
+                    retry_in_s: None,
                 };
             }
-            Action::DocsLoaded(mut docs) => {
-                docs.sort_by(|a, b| a.name.cmp(&b.name));
-                self.docs = docs;
-            }
-            Action::DocSaved(doc) => {
-                match self.docs.iter_mut().find(|d| d.id == doc.id) {
-                    Some(existing) => *existing = doc,
-                    None => self.docs.push(doc),
+            Action::Loaded { library, upto } => {
+                self.library = library;
+                self.loaded = true;
+                self.pending.retain(|p| p.seq > upto);
+                for p in self.pending.clone() {
+                    // A facility the reload no longer has cannot take the edit;
+                    // the writer reports that failure itself.
+                    let _ = self.apply_edit(p.facility, &p.edit);
                 }
+            }
+            Action::FacilityStored(entry) => {
+                self.library.facilities.insert(entry.id, Rc::new(*entry));
                 self.error = None;
+            }
+            Action::Edited {
+                seq,
+                facility,
+                edit,
+            } => match self.apply_edit(facility, &edit) {
+                Ok(()) => self.pending.push(Pending {
+                    seq,
+                    facility,
+                    edit,
+                }),
+                Err(message) => self.error = Some(message),
+            },
+            Action::Persisted { upto } => self.pending.retain(|p| p.seq > upto),
+            Action::SaveFailed { upto, message } => {
+                self.pending.retain(|p| p.seq > upto);
+                self.error = Some(message);
             }
             Action::SyncStarted => {
                 self.sync = SyncStatus::Running {
@@ -146,10 +317,19 @@ impl AppState {
                 self.sync = SyncStatus::Idle;
                 self.last_synced = Some(at);
             }
-            Action::SyncFailed(reason) => self.sync = SyncStatus::Failed { reason },
+            Action::SyncFailed { reason, retry_in_s } => {
+                self.sync = SyncStatus::Failed { reason, retry_in_s }
+            }
+            Action::UploadQueue(queue) => self.uploads_pending = queue,
+            Action::Uploaded(sha256) => {
+                self.uploads_pending.remove(&sha256);
+            }
             Action::PersistenceKnown(p) => self.persistence = p,
+            Action::StorageEstimated(s) => self.storage = Some(s),
             Action::OnlineChanged(online) => self.online = online,
+            Action::FilterChanged(filter) => self.filter = filter,
             Action::Failed(message) => self.error = Some(message),
+            Action::DismissError => self.error = None,
         }
         self
     }
@@ -166,13 +346,29 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::edit::Target;
+    use crate::form::value::Value;
+    use mopai_shared::ids::{UserId, VisitId};
+    use mopai_shared::model::Facility;
 
-    fn doc(id: &str, unsynced: bool) -> DocSummary {
-        DocSummary {
-            id: id.into(),
-            name: format!("机构{id}"),
-            unsynced,
+    fn entry(name: &str) -> FacilityEntry {
+        let mut body = Facility::default();
+        body.profile.name = name.into();
+        FacilityEntry {
+            id: FacilityId::random(),
+            township: None,
+            body,
+            unsynced: false,
+            conflicts: Vec::new(),
         }
+    }
+
+    fn library(entries: &[FacilityEntry]) -> Library {
+        let mut lib = Library::default();
+        for e in entries {
+            lib.facilities.insert(e.id, Rc::new(e.clone()));
+        }
+        lib
     }
 
     fn run(actions: impl IntoIterator<Item = Action>) -> AppState {
@@ -181,24 +377,99 @@ mod tests {
             .fold(AppState::default(), |s, a| s.reduce(a))
     }
 
-    #[test]
-    fn saving_a_doc_counts_it_unsynced_until_reloaded_after_sync() {
-        let s = run([
-            Action::DocSaved(doc("a", true)),
-            Action::DocSaved(doc("b", true)),
-        ]);
-        assert_eq!(s.unsynced_count(), 2);
-        let s = s.reduce(Action::DocsLoaded(vec![doc("a", false), doc("b", false)]));
-        assert_eq!(s.unsynced_count(), 0);
+    fn rename(seq: u64, facility: FacilityId, name: &str) -> Action {
+        Action::Edited {
+            seq,
+            facility,
+            edit: Edit::Set {
+                target: Target::Facility,
+                key: "profile.name",
+                value: Value::Text(name.into()),
+            },
+        }
     }
 
     #[test]
-    fn saving_the_same_doc_twice_replaces_it() {
+    fn an_edit_shows_at_once_and_counts_as_unsynced() {
+        let a = entry("甲");
         let s = run([
-            Action::DocSaved(doc("a", true)),
-            Action::DocSaved(doc("a", false)),
+            Action::Loaded {
+                library: library(std::slice::from_ref(&a)),
+                upto: 0,
+            },
+            rename(1, a.id, "甲养老院"),
         ]);
-        assert_eq!(s.docs, vec![doc("a", false)]);
+        assert_eq!(s.facility(a.id).unwrap().body.profile.name, "甲养老院");
+        assert_eq!(s.unsynced_count(), 1);
+        assert!(s.is_saving());
+        let s = s.reduce(Action::Persisted { upto: 1 });
+        assert!(!s.is_saving());
+    }
+
+    #[test]
+    fn a_reload_keeps_edits_the_store_has_not_seen_yet() {
+        let a = entry("甲");
+        let s = run([
+            Action::Loaded {
+                library: library(std::slice::from_ref(&a)),
+                upto: 0,
+            },
+            rename(1, a.id, "甲1"),
+            rename(2, a.id, "甲12"),
+            Action::Persisted { upto: 1 },
+        ]);
+        // The sync's reload was read after edit 1 was written, before edit 2.
+        let mut stored = a.clone();
+        stored.body.profile.name = "甲1".into();
+        stored.body.profile.village = "东湖村".into(); // merged from another phone
+        let s = s.reduce(Action::Loaded {
+            library: library(&[stored]),
+            upto: 1,
+        });
+        let shown = &s.facility(a.id).unwrap().body.profile;
+        assert_eq!(shown.name, "甲12", "pending edit re-applied");
+        assert_eq!(shown.village, "东湖村", "merged change kept");
+        let s = s.reduce(Action::Persisted { upto: 2 });
+        assert!(!s.is_saving());
+    }
+
+    #[test]
+    fn a_new_visit_and_its_answers_live_in_the_facility() {
+        let a = entry("甲");
+        let v = VisitId::random();
+        let s = run([
+            Action::Loaded {
+                library: library(std::slice::from_ref(&a)),
+                upto: 0,
+            },
+            Action::Edited {
+                seq: 1,
+                facility: a.id,
+                edit: Edit::AddVisit {
+                    id: v,
+                    by: UserId::random(),
+                },
+            },
+            Action::Edited {
+                seq: 2,
+                facility: a.id,
+                edit: Edit::Set {
+                    target: Target::Visit(v),
+                    key: "findings.suspected_fraud",
+                    value: Value::Flag(Some(true)),
+                },
+            },
+        ]);
+        let (assessment, view) = s.assessment(a.id).unwrap();
+        assert_eq!(assessment.level, mopai_shared::model::RiskLevel::Red);
+        assert_eq!(view.effective(), assessment.level);
+    }
+
+    #[test]
+    fn an_edit_to_an_unknown_facility_is_an_error_not_a_panic() {
+        let s = run([rename(1, FacilityId::random(), "x")]);
+        assert!(s.error.is_some());
+        assert!(!s.is_saving());
     }
 
     #[test]
@@ -209,16 +480,25 @@ mod tests {
             Action::SyncStarted,
         ]);
         assert!(s.is_syncing());
-        let s = s.reduce(Action::SyncFailed("无法连接服务器".into()));
+        let s = s.reduce(Action::SyncFailed {
+            reason: "无法连接服务器".into(),
+            retry_in_s: Some(10),
+        });
         assert_eq!(s.last_synced.as_deref(), Some("10:00"));
-        assert!(matches!(s.sync, SyncStatus::Failed { .. }));
+        assert!(matches!(
+            s.sync,
+            SyncStatus::Failed {
+                retry_in_s: Some(10),
+                ..
+            }
+        ));
     }
 
     fn session(name: &str) -> Session {
         Session {
             token: "t".into(),
             user: Me {
-                id: mopai_shared::ids::UserId::random(),
+                id: UserId::random(),
                 username: name.into(),
                 display_name: name.into(),
                 role: mopai_shared::roles::Role::Inspector,
@@ -229,46 +509,100 @@ mod tests {
 
     #[test]
     fn an_expired_session_keeps_the_user_and_the_entries() {
+        let a = entry("甲");
         let s = run([
             Action::Started(Some(session("王"))),
-            Action::DocSaved(doc("a", true)),
+            Action::Loaded {
+                library: library(std::slice::from_ref(&a)),
+                upto: 0,
+            },
+            rename(1, a.id, "甲2"),
             Action::SyncStarted,
             Action::SessionExpired,
         ]);
         assert!(s.session_expired);
-        assert!(s.session.is_some(), "offline work goes on with the old session");
+        assert!(
+            s.session.is_some(),
+            "offline work goes on with the old session"
+        );
         assert_eq!(s.unsynced_count(), 1);
-        assert!(matches!(s.sync, SyncStatus::Failed { .. }));
+        assert!(matches!(
+            s.sync,
+            SyncStatus::Failed {
+                retry_in_s: None,
+                ..
+            }
+        ));
         let s = s.reduce(Action::LoggedIn(session("王")));
         assert!(!s.session_expired);
+        assert_eq!(s.sync, SyncStatus::Idle);
     }
 
     #[test]
     fn logging_out_keeps_local_entries() {
+        let a = entry("甲");
         let s = run([
             Action::Started(Some(session("王"))),
-            Action::DocSaved(doc("a", true)),
+            Action::Loaded {
+                library: library(&[a]),
+                upto: 0,
+            },
             Action::LoggedOut,
         ]);
         assert!(s.session.is_none());
-        assert_eq!(s.docs.len(), 1);
+        assert_eq!(s.library.facilities.len(), 1);
     }
 
     #[test]
-    fn progress_replaces_running_counts() {
+    fn the_filter_narrows_the_rows() {
         let s = run([
-            Action::SyncStarted,
-            Action::SyncProgress {
-                round: 2,
-                pending: 3,
+            Action::Loaded {
+                library: library(&[entry("夕阳红"), entry("幸福院")]),
+                upto: 0,
             },
+            Action::FilterChanged(Filter {
+                query: "夕阳".into(),
+                ..Filter::default()
+            }),
         ]);
-        assert_eq!(
-            s.sync,
-            SyncStatus::Running {
-                round: 2,
-                pending: 3
+        let rows = s.rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].name, "夕阳红");
+    }
+
+    #[test]
+    fn uploaded_photos_leave_the_queue() {
+        let s = run([
+            Action::UploadQueue(["a".to_owned(), "b".to_owned()].into()),
+            Action::Uploaded("a".into()),
+        ]);
+        assert_eq!(s.uploads_pending, ["b".to_owned()].into());
+    }
+
+    #[test]
+    fn storage_is_nearly_full_above_eighty_percent() {
+        assert!(
+            !StorageUse {
+                usage: 80,
+                quota: 100
             }
+            .nearly_full()
+        );
+        assert!(
+            StorageUse {
+                usage: 81,
+                quota: 100
+            }
+            .nearly_full()
+        );
+        assert!(!StorageUse { usage: 5, quota: 0 }.nearly_full());
+        assert_eq!(
+            StorageUse {
+                usage: 81,
+                quota: 100
+            }
+            .percent(),
+            81
         );
     }
 }

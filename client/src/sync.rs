@@ -1,8 +1,15 @@
 //! One sync session in the browser: load the replicas from IndexedDB, run the
 //! shared protocol over `fetch`, save what changed, then the checkpoint.
+//!
+//! The inspector may keep typing while a session runs. The session therefore
+//! never writes back the copy it loaded: under the writer's lock it merges
+//! its replica into the document as stored now, so an edit saved meanwhile
+//! survives (and counts as unsynced for the next session).
 
 use std::collections::BTreeMap;
 
+use automerge::AutoCommit;
+use futures::lock::Mutex;
 use gloo::net::http::Request;
 use mopai_shared::api::ErrorBody;
 use mopai_shared::sync::session::TransportError;
@@ -12,6 +19,9 @@ use uuid::Uuid;
 use crate::store::Store;
 
 const SYNC_URL: &str = "/api/sync";
+/// One exchange, request and answer; a slow township connection moves a
+/// few hundred KB in this time.
+const EXCHANGE_TIMEOUT_MS: u32 = 60_000;
 const DEVICE_KEY: &str = "device_id";
 const CHECKPOINT_KEY: &str = "checkpoint";
 
@@ -21,7 +31,9 @@ struct FetchTransport<'a> {
 
 impl Transport for FetchTransport<'_> {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        let deadline = crate::browser::Deadline::after_ms(EXCHANGE_TIMEOUT_MS);
         let response = Request::post(SYNC_URL)
+            .abort_signal(deadline.as_ref().map(|d| d.signal()).as_ref())
             .header("content-type", "application/octet-stream")
             .header("authorization", &format!("Bearer {}", self.token))
             .body(js_sys::Uint8Array::from(body.as_slice()))
@@ -66,7 +78,20 @@ pub async fn device_id(store: &Store) -> Result<Uuid, String> {
 pub enum SyncFailure {
     /// The server refused the token: log in again, then sync.
     Unauthorized,
+    /// No answer from the server: worth retrying later.
+    Offline,
     Other(String),
+}
+
+impl SyncFailure {
+    /// The reason in words for the status line.
+    pub fn words(&self) -> String {
+        match self {
+            SyncFailure::Unauthorized => "登录已过期，请重新登录后再同步；本机记录都还在".into(),
+            SyncFailure::Offline => "无法连接服务器（网络不通、服务器未开启或响应超时）".into(),
+            SyncFailure::Other(reason) => reason.clone(),
+        }
+    }
 }
 
 impl From<String> for SyncFailure {
@@ -75,9 +100,11 @@ impl From<String> for SyncFailure {
     }
 }
 
-/// Runs one session against the server and persists its results.
+/// Runs one session against the server and persists its results. `lock` is
+/// the writer's: held only while results are written back.
 pub async fn sync_now(
     store: &Store,
+    lock: &Mutex<()>,
     token: &str,
     progress: impl FnMut(Progress),
 ) -> Result<SyncOutcome, SyncFailure> {
@@ -99,19 +126,19 @@ pub async fn sync_now(
         .await
         .map_err(|e| match e {
             SyncError::Transport(TransportError::Unauthorized) => SyncFailure::Unauthorized,
+            SyncError::Transport(TransportError::Offline(_)) => SyncFailure::Offline,
             other => SyncFailure::Other(other.to_string()),
         })?;
+    let _writing = lock.lock().await;
     // Documents first, checkpoint last: a crash in between only repeats work.
     for id in &outcome.touched {
         if let Some(replica) = replicas.get_mut(id) {
-            store
-                .put_doc(id, &replica.doc.save())
-                .await
-                .map_err(|e| e.to_string())?;
+            let merged = merge_with_stored(store, id, &mut replica.doc).await?;
+            store.put_doc(id, &merged).await.map_err(String::from)?;
             store
                 .put_sync_state(id, &replica.save_state())
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(String::from)?;
         }
     }
     store
@@ -119,4 +146,22 @@ pub async fn sync_now(
         .await
         .map_err(|e| e.to_string())?;
     Ok(outcome)
+}
+
+/// The stored document with the session's changes merged in: edits saved
+/// while the session ran are kept.
+async fn merge_with_stored(
+    store: &Store,
+    id: &str,
+    synced: &mut AutoCommit,
+) -> Result<Vec<u8>, SyncFailure> {
+    let Some(bytes) = store.doc(id).await.map_err(String::from)? else {
+        return Ok(synced.save());
+    };
+    let mut stored =
+        AutoCommit::load(&bytes).map_err(|e| format!("本机文档 {id} 无法读取：{e}"))?;
+    stored
+        .merge(synced)
+        .map_err(|e| format!("文档 {id} 无法合并：{e}"))?;
+    Ok(stored.save())
 }

@@ -53,16 +53,30 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
     assert_eq!(title, "摸排");
     browser.screenshot("skeleton-2-offline-reload").await;
 
-    // 3. Create a document offline.
+    // 3. Create a facility offline, from the list's "new" page.
     let name = "离线新建·夕阳红养老院";
+    browser.click("#new-facility").await;
     browser.fill("#new-name", name).await;
     browser.click("#create").await;
     browser
-        .wait_for_text("#docs", |t| t.contains(name) && t.contains("未同步"))
+        .wait_for_text("#facility-name", |t| t.contains(name))
         .await;
+    page.goto(&server.url("/")).await.unwrap();
+    browser
+        .wait_for_text("#facility-list", |t| t.contains(name))
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('#facility-list li.facility-row .unsynced').length")
+            .await,
+        serde_json::json!(1),
+        "the new facility is marked unsynced"
+    );
     // It is in IndexedDB, not only on screen: reload offline and it is still there.
     page.refresh().await.unwrap();
-    browser.wait_for_text("#docs", |t| t.contains(name)).await;
+    browser
+        .wait_for_text("#facility-list", |t| t.contains(name))
+        .await;
     browser.screenshot("skeleton-3-created-offline").await;
 
     // 4. Bring the server back and sync.

@@ -1,10 +1,16 @@
 //! One hook per file.
 //!
+//! - [`use_app`]: the [`AppContext`](crate::app::AppContext) every page reads.
 //! - [`use_online`]: the browser's online/offline state, live.
 //! - [`use_persistence`]: asks once for persistent storage and reports the answer.
+//! - [`use_facility_route`]: the facility (and visit) a route names, once loaded.
 
+mod use_app;
+mod use_facility_route;
 mod use_online;
 mod use_persistence;
 
+pub use use_app::use_app;
+pub use use_facility_route::{FacilityRoute, use_facility_route};
 pub use use_online::use_online;
 pub use use_persistence::use_persistence;

@@ -1,3 +1,5 @@
+//! `navigator.onLine`, live.
+
 use gloo::events::EventListener;
 use yew::prelude::*;
 

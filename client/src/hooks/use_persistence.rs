@@ -1,3 +1,5 @@
+//! Persistent storage, asked for once.
+
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use yew::prelude::*;
 
@@ -19,6 +21,13 @@ pub fn use_persistence() -> Persistence {
 
 async fn request_persistence() -> Persistence {
     let storage = gloo::utils::window().navigator().storage();
+    // Already granted (an installed app, or asked before): do not ask again.
+    if let Ok(promise) = storage.persisted()
+        && let Ok(v) = JsFuture::from(promise).await
+        && v.as_bool() == Some(true)
+    {
+        return Persistence::Granted;
+    }
     let Ok(promise) = storage.persist() else {
         return Persistence::Unsupported;
     };

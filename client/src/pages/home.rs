@@ -1,66 +1,56 @@
-//! The home screen: status, the sync bar, a quick "new facility" form and the
-//! list of facilities on this phone.
+//! The township facility list: who is logged in, the sync bar, search and
+//! filters, and every facility on this phone — priority targets (重点排查)
+//! first, each with its category, level badge and visit state.
+//!
+//! Element ids and classes:
+//! - `#who` (user line), `#logout`; the sync bar's ids (see `components::sync_bar`);
+//! - `#error` (with `#dismiss-error`);
+//! - `#search` (text), `#filter-category`, `#filter-level`, `#filter-visited` (selects;
+//!   option values are the codes: category codes, `red|orange|yellow|green`,
+//!   `yes|no`; empty is all);
+//! - `#new-facility` (link to `/facility/new`), `#list-count`;
+//! - `#facility-list` > `li.facility-row[data-id=<uuid>]`, holding `a.open-facility`,
+//!   `.name`, `.village`, `.category`, `.level[data-level]`, `.visited`, and when they
+//!   apply `.priority` (重点), `.returned` (已退回), `.unsynced` (未同步),
+//!   `.conflict` (有冲突).
 
-use std::rc::Rc;
-
-use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
-use yew::prelude::*;
-
-use crate::app::{AppContext, load_summaries};
-use crate::hooks::{use_online, use_persistence};
-use crate::state::{Action, AppState, DocSummary, Persistence, Session, SyncStatus};
-use crate::sync::SyncFailure;
 use mopai_shared::api::Me;
-use crate::store::Store;
+use mopai_shared::model::{Category, RiskLevel};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::components::field::TextBox;
+use crate::components::level::LevelBadge;
+use crate::components::sync_bar::SyncBar;
+use crate::components::top_bar::TopBar;
+use crate::hooks::use_app;
+use crate::list::{Filter, Row, Visited};
+use crate::state::Action;
 
 #[function_component]
 pub fn Home() -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
-    let online = use_online();
-    let persistence = use_persistence();
-    let name_ref = use_node_ref();
-
-    let on_create = {
-        let ctx = ctx.clone();
-        let name_ref = name_ref.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let input: HtmlInputElement = name_ref.cast().expect("name input is mounted");
-            let name = input.value().trim().to_string();
-            let dispatcher = ctx.state.dispatcher();
-            if name.is_empty() {
-                dispatcher.dispatch(Action::Failed("请填写机构名称".into()));
-                return;
-            }
-            let Some(store) = ctx.store.clone() else {
-                dispatcher.dispatch(Action::Failed("本机存储尚未就绪，请稍候".into()));
-                return;
-            };
-            let Some(session) = ctx.state.session.clone() else {
-                return;
-            };
-            spawn_local(async move {
-                match create_facility(&store, &session, &name).await {
-                    Ok(summary) => {
-                        input.set_value("");
-                        dispatcher.dispatch(Action::DocSaved(summary));
-                    }
-                    Err(e) => dispatcher.dispatch(Action::Failed(e)),
-                }
-            });
-        })
+    let ctx = use_app();
+    let state = &ctx.state;
+    let filter = state.filter.clone();
+    let set_filter = {
+        let dispatcher = state.dispatcher();
+        let filter = filter.clone();
+        move |change: fn(&mut Filter, String)| {
+            let (dispatcher, filter) = (dispatcher.clone(), filter.clone());
+            Callback::from(move |value: String| {
+                let mut next = filter.clone();
+                change(&mut next, value);
+                dispatcher.dispatch(Action::FilterChanged(next));
+            })
+        }
     };
-
-    let on_sync = {
-        let ctx = ctx.clone();
-        Callback::from(move |_| {
-            if let (Some(store), Some(session)) = (ctx.store.clone(), ctx.state.session.clone()) {
-                start_sync(store, session.token, ctx.state.dispatcher());
-            }
-        })
-    };
-
+    let on_search = set_filter(|f, v| f.query = v);
+    let on_category = set_filter(|f, v| f.category = Category::from_code(&v));
+    let on_level = set_filter(|f, v| f.level = RiskLevel::from_code(&v));
+    let on_visited = set_filter(|f, v| f.visited = (!v.is_empty()).then(|| v == "yes"));
     let on_logout = {
         let ctx = ctx.clone();
         Callback::from(move |_| {
@@ -73,10 +63,10 @@ pub fn Home() -> Html {
                     return;
                 }
             }
-            if let Some(store) = ctx.store.clone() {
+            if let Some(services) = ctx.services.clone() {
                 let dispatcher = ctx.state.dispatcher();
                 spawn_local(async move {
-                    match crate::session::clear(&store).await {
+                    match crate::session::clear(&services.store).await {
                         Ok(()) => dispatcher.dispatch(Action::LoggedOut),
                         Err(e) => dispatcher.dispatch(Action::Failed(e)),
                     }
@@ -84,130 +74,132 @@ pub fn Home() -> Html {
             }
         })
     };
-
-    let state = &ctx.state;
+    let on_dismiss = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::DismissError))
+    };
+    let rows = state.rows();
+    let total = state.library.facilities.len();
     html! {
         <main class="page">
-            <header class="top">
-                <h1>{ "摸排" }</h1>
-                <span class={classes!("net", online.then_some("on"))} id="online">
-                    { if online { "在线" } else { "离线" } }
-                </span>
-            </header>
+            <TopBar title="摸排" />
             if let Some(session) = &state.session {
-                <p class="hint" id="who">
+                <p class="hint who" id="who">
                     { user_line(&session.user) }
                     <button class="link" id="logout" onclick={on_logout}>{ "退出登录" }</button>
                 </p>
             }
-            <p class="hint" id="persist">{ persistence_text(persistence) }</p>
-            <section class="sync-bar">
-                <div id="sync-status" class="sync-status">{ sync_text(state.unsynced_count(), state.last_synced.as_deref(), &state.sync) }</div>
-                if let SyncStatus::Running { round, .. } = state.sync {
-                    <progress max="4" value={round.min(4).to_string()}></progress>
-                }
-                <button id="sync" class="primary" onclick={on_sync}
-                    disabled={state.is_syncing() || ctx.store.is_none()}>{ "立即同步" }</button>
-            </section>
-            <form class="card" onsubmit={on_create}>
-                <label for="new-name">{ "新发现的机构或场所" }</label>
-                <input id="new-name" ref={name_ref} placeholder="机构名称" maxlength="100" autocomplete="off" />
-                <button id="create" type="submit" disabled={ctx.store.is_none()}>{ "新建记录（离线可用）" }</button>
-            </form>
+            <SyncBar />
             if let Some(error) = &state.error {
-                <p class="error" role="alert">{ error }</p>
+                <p class="error" role="alert" id="error">
+                    { error }
+                    <button class="link" id="dismiss-error" onclick={on_dismiss}>{ "知道了" }</button>
+                </p>
             }
-            <ul class="doc-list" id="docs">
-                { for state.docs.iter().map(doc_item) }
+            <section class="filters card">
+                <TextBox id="search" value={filter.query.clone()} placeholder="搜索名称、村（社区）、地址"
+                    oninput={on_search} />
+                <div class="filter-row">
+                    { select("filter-category", "类别", category_options(), filter.category.map(|c| c.code()), on_category) }
+                    { select("filter-level", "等级", level_options(), filter.level.map(|l| l.code()), on_level) }
+                    { select("filter-visited", "走访", vec![("yes", "已排查"), ("no", "未排查")],
+                        filter.visited.map(|v| if v { "yes" } else { "no" }), on_visited) }
+                </div>
+            </section>
+            <Link<Route> to={Route::NewFacility} classes="button primary">
+                <span id="new-facility">{ "＋ 新发现的机构或场所" }</span>
+            </Link<Route>>
+            <p class="hint" id="list-count">
+                { if rows.len() == total { format!("共 {total} 家") } else { format!("筛选出 {} 家，共 {total} 家", rows.len()) } }
+            </p>
+            if !state.loaded {
+                <p class="hint">{ "正在读取本机记录…" }</p>
+            } else if total == 0 {
+                <p class="hint" id="empty-list">{ "本机还没有机构记录：联网同步可取得本乡镇名单，也可新建。" }</p>
+            }
+            <ul class="facility-list" id="facility-list">
+                { for rows.iter().map(row) }
             </ul>
         </main>
     }
 }
 
-fn doc_item(doc: &DocSummary) -> Html {
+fn row(r: &Row) -> Html {
+    let category = r.category.map_or("类别未定", short_category);
     html! {
-        <li class="doc-item" key={doc.id.clone()} data-id={doc.id.clone()}>
-            <span class="name">{ &doc.name }</span>
-            if doc.unsynced { <span class="badge">{ "未同步" }</span> }
+        <li class="facility-row" key={r.id.to_string()} data-id={r.id.to_string()}>
+            <Link<Route> to={Route::facility(r.id)} classes="open-facility">
+                <div class="row-main">
+                    <span class="name">{ &r.name }</span>
+                    <LevelBadge level={r.level} />
+                </div>
+                <div class="row-tags">
+                    if r.priority { <span class="tag priority">{ "重点" }</span> }
+                    <span class="category">{ category }</span>
+                    if !r.village.is_empty() { <span class="village">{ &r.village }</span> }
+                    <span class={classes!("visited", (r.visited == Visited::No).then_some("not"))}>{ r.visited.label_zh() }</span>
+                    if r.returned { <span class="tag returned">{ "已退回" }</span> }
+                    if r.unsynced { <span class="tag unsynced">{ "未同步" }</span> }
+                    if r.conflicts > 0 { <span class="tag conflict">{ "有冲突" }</span> }
+                </div>
+            </Link<Route>>
         </li>
     }
 }
 
-async fn create_facility(store: &Store, session: &Session, name: &str) -> Result<DocSummary, String> {
-    let township = session
-        .user
-        .township
-        .as_ref()
-        .ok_or("只有乡镇排查员和分管领导可以新建机构记录")?;
-    let actor = crate::session::actor_for(store, &session.user).await?;
-    let (id, mut doc) = crate::facility::new_facility(name, township.id, actor)
-        .map_err(|e| format!("无法创建记录：{e}"))?;
-    let id = id.to_string();
-    store
-        .put_doc(&id, &doc.save())
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(DocSummary {
-        id,
-        name: name.to_string(),
-        unsynced: true,
-    })
+/// The list's short names for the three categories.
+pub fn short_category(c: Category) -> &'static str {
+    match c {
+        Category::FiledInstitution => "已备案机构",
+        Category::UnfiledInstitution => "未备案机构",
+        Category::UnregisteredVenue => "未登记场所",
+    }
 }
 
-fn start_sync(store: Rc<Store>, token: String, dispatcher: UseReducerDispatcher<AppState>) {
-    dispatcher.dispatch(Action::SyncStarted);
-    spawn_local(async move {
-        let progress = {
-            let dispatcher = dispatcher.clone();
-            move |p: mopai_shared::sync::Progress| {
-                dispatcher.dispatch(Action::SyncProgress {
-                    round: p.round,
-                    pending: p.pending,
-                })
-            }
-        };
-        match crate::sync::sync_now(&store, &token, progress).await {
-            Ok(_) => {
-                match load_summaries(&store).await {
-                    Ok(docs) => dispatcher.dispatch(Action::DocsLoaded(docs)),
-                    Err(e) => dispatcher.dispatch(Action::Failed(e)),
-                }
-                dispatcher.dispatch(Action::SyncFinished { at: now_hh_mm() });
-            }
-            Err(SyncFailure::Unauthorized) => dispatcher.dispatch(Action::SessionExpired),
-            Err(SyncFailure::Other(e)) => dispatcher.dispatch(Action::SyncFailed(e)),
-        }
-    });
+fn category_options() -> Vec<(&'static str, &'static str)> {
+    Category::ALL
+        .iter()
+        .map(|c| (c.code(), short_category(*c)))
+        .collect()
+}
+
+fn level_options() -> Vec<(&'static str, &'static str)> {
+    RiskLevel::ALL
+        .iter()
+        .rev()
+        .map(|l| (l.code(), l.label_zh()))
+        .collect()
+}
+
+/// A labelled `<select>` with an "all" option first.
+fn select(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    current: Option<&'static str>,
+    onchange: Callback<String>,
+) -> Html {
+    let onchange =
+        onchange.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    html! {
+        <label class="select">
+            <span>{ label }</span>
+            <select {id} {onchange}>
+                <option value="" selected={current.is_none()}>{ "全部" }</option>
+                { for options.into_iter().map(|(code, text)| html! {
+                    <option value={code} selected={current == Some(code)}>{ text }</option>
+                }) }
+            </select>
+        </label>
+    }
 }
 
 fn user_line(user: &Me) -> String {
     let place = user.township.as_ref().map_or("全县", |t| t.name.as_str());
-    format!("{} · {} · {} ", user.display_name, user.role.label_zh(), place)
-}
-
-fn now_hh_mm() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
-}
-
-fn persistence_text(p: Persistence) -> &'static str {
-    match p {
-        Persistence::Unknown => "正在申请持久存储…",
-        Persistence::Granted => "已开启持久存储：浏览器不会自动清除本机记录。",
-        Persistence::Refused => "浏览器未允许持久存储：请将本页添加到主屏幕，并尽快同步。",
-        Persistence::Unsupported => "此浏览器不支持持久存储：请尽快同步。",
-    }
-}
-
-fn sync_text(unsynced: usize, last: Option<&str>, status: &SyncStatus) -> String {
-    let last = last.map_or("尚未同步".to_string(), |t| format!("上次同步 {t}"));
-    match status {
-        SyncStatus::Idle => format!("{last} · 未同步 {unsynced} 条"),
-        SyncStatus::Running { round, pending } => {
-            format!("正在同步：第 {round} 轮，剩余 {pending} 个文档")
-        }
-        SyncStatus::Failed { reason } => {
-            format!("同步失败：{reason}（{last} · 未同步 {unsynced} 条）")
-        }
-    }
+    format!(
+        "{} · {} · {} ",
+        user.display_name,
+        user.role.label_zh(),
+        place
+    )
 }

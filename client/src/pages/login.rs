@@ -1,4 +1,7 @@
 //! The login form. It needs the network once; afterwards the phone works offline.
+//!
+//! Element ids: `#login` (form), `#username`, `#password`, `#login-submit`,
+//! `#login-error`.
 
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
@@ -21,13 +24,17 @@ pub fn Login() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
             let (user, pass) = (value(&username), value(&password));
             if user.trim().is_empty() || pass.is_empty() {
                 message.set(Some("请输入用户名和密码".into()));
                 return;
             }
-            let Some(store) = ctx.store.clone() else {
+            let Some(store) = ctx.services.as_ref().map(|s| s.store.clone()) else {
                 message.set(Some("本机存储尚未就绪，请稍候".into()));
                 return;
             };
