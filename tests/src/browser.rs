@@ -140,6 +140,28 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script {expression}: {e}"))
     }
 
+    /// Waits until a service worker controls the page, so it can reload offline.
+    pub async fn wait_for_service_worker(&self) {
+        let controlled = self
+            .eval(
+                "navigator.serviceWorker.ready.then(() => new Promise(resolve => {
+                     if (navigator.serviceWorker.controller) return resolve(true);
+                     navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+                     setTimeout(() => resolve(false), 20000);
+                 }))",
+            )
+            .await;
+        assert_eq!(controlled, json!(true), "service worker never took control");
+    }
+
+    /// Logs in on the page and waits for the home screen.
+    pub async fn login(&self, username: &str, password: &str) {
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.click("#login-submit").await;
+        self.text_of("#who").await;
+    }
+
     /// Saves a screenshot under `artifacts/screenshots/` for a reviewer to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts/screenshots");

@@ -26,20 +26,7 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
     browser
         .wait_for_text("#who", |t| t.contains("开云镇"))
         .await;
-    let controlled = browser
-        .eval(
-            "navigator.serviceWorker.ready.then(() => new Promise(resolve => {
-                 if (navigator.serviceWorker.controller) return resolve(true);
-                 navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
-                 setTimeout(() => resolve(false), 20000);
-             }))",
-        )
-        .await;
-    assert_eq!(
-        controlled,
-        serde_json::json!(true),
-        "service worker never took control"
-    );
+    browser.wait_for_service_worker().await;
     browser.screenshot("skeleton-1-online").await;
 
     // 2. Take the network away and reload: the shell comes from the service worker.
