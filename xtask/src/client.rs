@@ -16,7 +16,8 @@ use crate::{root, shell, tools};
 
 const STATIC_DIR: &str = "client/static";
 const DIST_DIR: &str = "client/dist";
-const WASM: &str = "target/wasm32-unknown-unknown/wasm-release/mopai-client.wasm";
+/// Under the target folder ([`shell::target_dir`]).
+const WASM: &str = "wasm32-unknown-unknown/wasm-release/mopai-client.wasm";
 /// Smaller files are not worth a compressed twin.
 const COMPRESS_FROM_BYTES: usize = 512;
 
@@ -33,10 +34,11 @@ pub fn build() -> Result<PathBuf, String> {
         "wasm-release",
     ]))?;
     let root = root();
-    let glue_dir = root.join("target/wasm-bindgen");
+    let target = target_dir();
+    let glue_dir = target.join("wasm-bindgen");
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
-        .input_path(root.join(WASM))
+        .input_path(shell::target_dir().join(WASM))
         .web(true)
         .map_err(|e| format!("wasm-bindgen: {e}"))?
         .typescript(false)
@@ -84,6 +86,14 @@ pub fn build() -> Result<PathBuf, String> {
     out.fixed("sw.js", sw.as_bytes())?;
     println!("xtask: client {version} built into {}", dist.display());
     Ok(dist)
+}
+
+/// Cargo's target directory, honouring `CARGO_TARGET_DIR` as cargo does.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
 }
 
 /// Writes files into dist, with their compressed twins, and remembers the
