@@ -34,8 +34,7 @@ pub fn build() -> Result<PathBuf, String> {
         "wasm-release",
     ]))?;
     let root = root();
-    let target = target_dir();
-    let glue_dir = target.join("wasm-bindgen");
+    let glue_dir = shell::target_dir().join("wasm-bindgen");
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
         .input_path(shell::target_dir().join(WASM))
@@ -86,14 +85,6 @@ pub fn build() -> Result<PathBuf, String> {
     out.fixed("sw.js", sw.as_bytes())?;
     println!("xtask: client {version} built into {}", dist.display());
     Ok(dist)
-}
-
-/// Cargo's target directory, honouring `CARGO_TARGET_DIR` as cargo does.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root().join(dir),
-        None => root().join("target"),
-    }
 }
 
 /// Writes files into dist, with their compressed twins, and remembers the

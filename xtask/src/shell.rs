@@ -1,5 +1,6 @@
 //! Running child commands, with failures that say what failed.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 /// `cargo <args>` run from the workspace root, with the same cargo that runs xtask.
@@ -29,4 +30,13 @@ pub fn output(cmd: &mut Command) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace
+/// root, where [`cargo`] runs) or `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => crate::root().join(dir),
+        None => crate::root().join("target"),
+    }
 }
