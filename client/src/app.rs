@@ -5,7 +5,11 @@
 //! - `/`: the township facility list ([`pages::home`]);
 //! - `/facility/new`: a facility found on the spot ([`pages::new_facility`]);
 //! - `/facility/:id`: profile, level, visits, interviews, photos ([`pages::facility`]);
-//! - `/facility/:id/visit/:visit`: the stepped visit form ([`pages::visit`]).
+//! - `/facility/:id/visit/:visit`: the stepped visit form ([`pages::visit`]);
+//! - `/review`: the township lead's queue, conflicts and sign-off ([`pages::review`]);
+//! - `/review/:facility/:visit`: one entry under review ([`pages::review::visit`]);
+//! - `/township-log`: the township work log ([`pages::township_log`]);
+//! - `/dashboard`: the county dashboard, leads and exports ([`pages::dashboard`]).
 //!
 //! `:id` and `:visit` are the lowercase hyphenated UUIDs of the facility and
 //! the visit.
@@ -35,6 +39,14 @@ pub enum Route {
     Facility { id: String },
     #[at("/facility/:id/visit/:visit")]
     Visit { id: String, visit: String },
+    #[at("/review")]
+    Review,
+    #[at("/review/:facility/:visit")]
+    ReviewVisit { facility: String, visit: String },
+    #[at("/township-log")]
+    TownshipLog,
+    #[at("/dashboard")]
+    Dashboard,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -185,6 +197,12 @@ fn switch(route: Route) -> Html {
         Route::NewFacility => html! { <pages::new_facility::NewFacility /> },
         Route::Facility { id } => html! { <pages::facility::FacilityPage {id} /> },
         Route::Visit { id, visit } => html! { <pages::visit::VisitPage {id} {visit} /> },
+        Route::Review => html! { <pages::review::ReviewQueue /> },
+        Route::ReviewVisit { facility, visit } => {
+            html! { <pages::review::visit::ReviewVisit {facility} {visit} /> }
+        }
+        Route::TownshipLog => html! { <pages::township_log::TownshipLogPage /> },
+        Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
         Route::NotFound => return not_found(),
     };
     html! { <Gate>{ page }</Gate> }

@@ -1,11 +1,12 @@
 //! The documents on this phone, read from their stored bytes into typed
 //! values: facility entries (with their unsynced flag and conflicts), the
-//! lead's reviews, the county's records and the county settings.
+//! lead's reviews, the county's records, the township log and the county
+//! settings.
 //!
 //! Pure: the IndexedDB layer hands over bytes, so loading is tested natively.
 //! A document that cannot be read is reported by id, never silently dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use automerge::{AutoCommit, ScalarValue, hydrate};
@@ -13,7 +14,7 @@ use mopai_shared::doc::{
     DocError, DocKind, FieldConflict, PathSeg, conflicts, hydrate_doc, read_header,
 };
 use mopai_shared::ids::{DocId, FacilityId, TownshipId};
-use mopai_shared::model::{CountyRecord, CountySettings, Facility, FacilityReview};
+use mopai_shared::model::{CountyRecord, CountySettings, Facility, FacilityReview, TownshipLog};
 use mopai_shared::sync::Replica;
 
 use crate::form::field::{Field, Opt, find};
@@ -65,6 +66,11 @@ pub struct Library {
     /// `CountySettings::default()` until the settings document has synced.
     pub settings: Rc<CountySettings>,
     pub has_settings: bool,
+    /// The township's work log (the lead's), once created or synced.
+    pub township_log: Option<Rc<TownshipLog>>,
+    /// The lead's documents (reviews, township log) with changes the server
+    /// has not acknowledged; facilities keep their own flag.
+    pub lead_unsynced: BTreeSet<DocId>,
     /// `"{id}: {reason}"` for each document that could not be read.
     pub unreadable: Vec<String>,
 }
@@ -95,6 +101,9 @@ fn load_one(
     let unsynced = replica.has_unsent_changes();
     let doc = &replica.doc;
     let text = |e: DocError| e.to_string();
+    if unsynced && matches!(id.kind, DocKind::Review | DocKind::TownshipLog) {
+        lib.lead_unsynced.insert(id);
+    }
     match (id.kind, id.facility_id()) {
         (DocKind::Facility, Some(f)) => {
             let entry = facility_entry(f, doc, unsynced)?;
@@ -110,7 +119,11 @@ fn load_one(
             lib.settings = Rc::new(hydrate_doc::<CountySettings, _>(doc).map_err(text)?.body);
             lib.has_settings = true;
         }
-        // Township logs are the lead's; the inspector's pages do not show them.
+        // A township user reads one township, so at most one log is here.
+        (DocKind::TownshipLog, _) => {
+            let log = hydrate_doc::<TownshipLog, _>(doc).map_err(text)?.body;
+            lib.township_log = Some(Rc::new(log));
+        }
         _ => {}
     }
     Ok(())

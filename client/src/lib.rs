@@ -12,6 +12,8 @@
 //! - [`form`]: field tables, parsing, [`form::edit::Edit`] + `apply`, the visit steps.
 //! - [`docs`]: stored bytes → facility entries, reviews, county records, settings, conflicts.
 //! - [`list`]: the facility list's rows, filters and order.
+//! - [`dashboard`]: the county dashboard's rows, chart geometry, lead feed, SSE parser, exports.
+//! - [`review`]: the township lead's decisions, queue, work log, conflicts and sign-off.
 //! - [`facility`]: creating a facility document through the shared schema.
 //! - [`backoff`]: when the sync loop runs next.
 //! - [`clock`]: the phone's clock and time zone as stored timestamps.
@@ -28,11 +30,13 @@
 
 pub mod backoff;
 pub mod clock;
+pub mod dashboard;
 pub mod docs;
 pub mod facility;
 pub mod form;
 pub mod list;
 pub mod photo;
+pub mod review;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -23,6 +23,8 @@ use yew::Reducible;
 use crate::docs::{FacilityEntry, Library};
 use crate::form::edit::{Edit, apply};
 use crate::list::{self, Filter, Row};
+use crate::review::action::ReviewAction;
+use crate::review::queue::QueueFilter;
 
 /// Who is logged in on this phone, kept in IndexedDB.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +102,8 @@ pub struct AppState {
     pub storage: Option<StorageUse>,
     pub online: bool,
     pub filter: Filter,
+    /// The lead's review queue filter.
+    pub review_filter: QueueFilter,
     /// A message for the user about the last failed local action.
     pub error: Option<String>,
 }
@@ -120,6 +124,7 @@ impl Default for AppState {
             storage: None,
             online: true,
             filter: Filter::default(),
+            review_filter: QueueFilter::default(),
             error: None,
         }
     }
@@ -173,18 +178,21 @@ pub enum Action {
     StorageEstimated(StorageUse),
     OnlineChanged(bool),
     FilterChanged(Filter),
+    /// The township lead's flow (see [`crate::review::action`]).
+    Review(ReviewAction),
     Failed(String),
     DismissError,
 }
 
 impl AppState {
-    /// Facilities with changes the server has not acknowledged.
+    /// Documents with changes the server has not acknowledged.
     pub fn unsynced_count(&self) -> usize {
         self.library
             .facilities
             .values()
             .filter(|e| e.unsynced)
             .count()
+            + self.library.lead_unsynced.len()
     }
 
     pub fn is_syncing(&self) -> bool {
@@ -328,6 +336,7 @@ impl AppState {
             Action::StorageEstimated(s) => self.storage = Some(s),
             Action::OnlineChanged(online) => self.online = online,
             Action::FilterChanged(filter) => self.filter = filter,
+            Action::Review(action) => crate::review::action::reduce(&mut self, action),
             Action::Failed(message) => self.error = Some(message),
             Action::DismissError => self.error = None,
         }

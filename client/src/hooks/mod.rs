@@ -3,10 +3,14 @@
 //! - [`use_app`]: the [`AppContext`](crate::app::AppContext) every page reads.
 //! - [`use_online`]: the browser's online/offline state, live.
 //! - [`use_persistence`]: asks once for persistent storage and reports the answer.
+//! - [`use_dashboard`]: `GET /api/dashboard` while online, for the dashboard page.
+//! - [`use_lead_feed`]: the live red/orange lead feed over `GET /api/events`, with unread count.
 //! - [`use_facility_route`]: the facility (and visit) a route names, once loaded.
 
 mod use_app;
+pub mod use_dashboard;
 mod use_facility_route;
+pub mod use_lead_feed;
 mod use_online;
 mod use_persistence;
 

@@ -4,6 +4,8 @@
 //!
 //! Element ids and classes:
 //! - `#who` (user line), `#logout`; the sync bar's ids (see `components::sync_bar`);
+//!   for township leads the review links (see `pages::review::LeadNav`);
+//!   for county staff, the admin and township leads `#nav-dashboard` (see `pages::dashboard`);
 //! - `#error` (with `#dismiss-error`);
 //! - `#search` (text), `#filter-category`, `#filter-level`, `#filter-visited` (selects;
 //!   option values are the codes: category codes, `red|orange|yellow|green`,
@@ -90,6 +92,8 @@ pub fn Home() -> Html {
                 </p>
             }
             <SyncBar />
+            <crate::pages::review::LeadNav />
+            <crate::pages::dashboard::DashboardLink />
             if let Some(error) = &state.error {
                 <p class="error" role="alert" id="error">
                     { error }

@@ -6,6 +6,7 @@
 //!   IndexedDB holds; reloading documents into the state.
 //! - [`driver`]: when to sync (online event, after saves, periodically, backoff).
 //! - [`photos`]: taking a photo into the blob store and uploading the queue.
+//! - [`review`]: the township lead's decisions, work log and conflict picks.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -19,6 +20,7 @@ use crate::store::Store;
 
 pub mod driver;
 pub mod photos;
+pub mod review;
 pub mod writer;
 
 pub struct Services {
@@ -32,6 +34,7 @@ pub struct Services {
     writer: writer::Writer,
     driver: driver::Driver,
     uploading: Cell<bool>,
+    lead: review::LeadQueue,
 }
 
 impl Services {
@@ -45,6 +48,7 @@ impl Services {
             writer: writer::Writer::default(),
             driver: driver::Driver::default(),
             uploading: Cell::new(false),
+            lead: review::LeadQueue::default(),
         })
     }
 

@@ -1,0 +1,218 @@
+//! Writing the township lead's work to IndexedDB: review decisions, the
+//! township log, and conflict picks on facility documents.
+//!
+//! The same discipline as the inspector's [`writer`](mod@super::writer): one
+//! flush at a time takes the whole queue under the store lock, reads each
+//! document *as stored now* (creating a review or log document from the
+//! shared genesis when the phone has none, so two leads' copies merge),
+//! applies the edits in order, reconciles (`reconcile_body`, which keeps
+//! conflicts) and puts it back, then syncs soon. Typing into the log
+//! therefore costs one write per flush, not per keystroke.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use automerge::{ActorId, AutoCommit};
+use mopai_shared::doc::{DocBody, DocHeader, Scope, create, hydrate_doc, open, reconcile_body};
+use mopai_shared::ids::{DocId, FacilityId, TownshipId};
+use wasm_bindgen_futures::spawn_local;
+
+use super::Services;
+use crate::review::action::ReviewAction;
+use crate::review::conflict::{ConflictPick, resolve};
+use crate::review::edit::{self, ReviewEdit};
+use crate::review::log::{self, LogEdit};
+use crate::state::Action;
+
+/// One thing the lead did, with the township its document lives in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeadEdit {
+    Review {
+        facility: FacilityId,
+        township: TownshipId,
+        edit: ReviewEdit,
+    },
+    Log {
+        township: TownshipId,
+        edit: LogEdit,
+    },
+    /// Settle a field of the facility document.
+    Resolve {
+        facility: FacilityId,
+        pick: ConflictPick,
+    },
+}
+
+impl LeadEdit {
+    fn doc(&self) -> DocId {
+        match self {
+            LeadEdit::Review { facility, .. } => DocId::review(*facility),
+            LeadEdit::Log { township, .. } => DocId::township_log(*township),
+            LeadEdit::Resolve { facility, .. } => DocId::facility(*facility),
+        }
+    }
+}
+
+#[derive(Default)]
+pub(super) struct LeadQueue {
+    queue: RefCell<Vec<LeadEdit>>,
+    flushing: Cell<bool>,
+}
+
+impl Services {
+    /// Saves what the lead did; the page shows it once it is on the phone.
+    pub fn lead_edit(self: &Rc<Self>, edit: LeadEdit) {
+        self.lead.queue.borrow_mut().push(edit);
+        if !self.lead.flushing.replace(true) {
+            let this = self.clone();
+            spawn_local(async move { this.lead_flush().await });
+        }
+    }
+
+    async fn lead_flush(self: Rc<Self>) {
+        loop {
+            let guard = self.writer.lock.lock().await;
+            let batch = std::mem::take(&mut *self.lead.queue.borrow_mut());
+            if batch.is_empty() {
+                // Checked and cleared with no await in between, as in the writer.
+                self.lead.flushing.set(false);
+                return;
+            }
+            let result = self.write_lead(batch).await;
+            drop(guard);
+            match result {
+                Ok(facility_changed) => {
+                    // A resolved conflict changes a facility entry: reading it
+                    // back also re-applies the inspector's pending edits.
+                    if facility_changed {
+                        self.reload();
+                    }
+                    self.sync_soon();
+                }
+                Err(message) => {
+                    self.dispatch(Action::Failed(message));
+                    self.reload();
+                }
+            }
+        }
+    }
+
+    /// Writes a batch, one read and write per document, in first-seen order.
+    /// Returns whether a facility document changed.
+    async fn write_lead(&self, batch: Vec<LeadEdit>) -> Result<bool, String> {
+        let actor = self.actor().await?;
+        let mut docs: Vec<DocId> = Vec::new();
+        for edit in &batch {
+            if !docs.contains(&edit.doc()) {
+                docs.push(edit.doc());
+            }
+        }
+        let mut failed = Vec::new();
+        let mut facility_changed = false;
+        for id in docs {
+            let edits: Vec<&LeadEdit> = batch.iter().filter(|e| e.doc() == id).collect();
+            let outcome = match edits[0] {
+                LeadEdit::Review {
+                    facility, township, ..
+                } => {
+                    let mine = edits.iter().filter_map(|e| match e {
+                        LeadEdit::Review { edit, .. } => Some(edit),
+                        _ => None,
+                    });
+                    let (review, failed) = self
+                        .rewrite(id, *township, &actor, mine, edit::apply)
+                        .await?;
+                    let (facility, review) = (*facility, Box::new(review));
+                    self.dispatch(Action::Review(ReviewAction::ReviewStored {
+                        facility,
+                        review,
+                    }));
+                    failed
+                }
+                LeadEdit::Log { township, .. } => {
+                    let mine = edits.iter().filter_map(|e| match e {
+                        LeadEdit::Log { edit, .. } => Some(edit),
+                        _ => None,
+                    });
+                    let (log, failed) = self
+                        .rewrite(id, *township, &actor, mine, log::apply)
+                        .await?;
+                    let (township, log) = (*township, Box::new(log));
+                    self.dispatch(Action::Review(ReviewAction::LogStored { township, log }));
+                    failed
+                }
+                LeadEdit::Resolve { facility, .. } => {
+                    facility_changed = true;
+                    self.resolve_picks(id, *facility, &actor, &edits).await?
+                }
+            };
+            failed.extend(outcome);
+        }
+        match failed.is_empty() {
+            true => Ok(facility_changed),
+            false => Err(format!("部分操作未能保存：{}", failed.join("；"))),
+        }
+    }
+
+    /// Reads (or creates) a lead's document, applies `edits` to its body,
+    /// and stores it. Returns the stored body and the messages of edits that
+    /// could not be applied (the others are kept).
+    async fn rewrite<'a, B: DocBody, E: 'a, Why: ToString>(
+        &self,
+        id: DocId,
+        township: TownshipId,
+        actor: &ActorId,
+        edits: impl Iterator<Item = &'a E>,
+        apply: fn(&mut B, &E) -> Result<(), Why>,
+    ) -> Result<(B, Vec<String>), String> {
+        let mut doc = self.open_or_create::<B>(id, township, actor).await?;
+        let mut body: B = hydrate_doc(&doc).map_err(|e| e.to_string())?.body;
+        let failed: Vec<String> = edits
+            .filter_map(|e| apply(&mut body, e).err().map(|why| why.to_string()))
+            .collect();
+        reconcile_body(&mut doc, &body).map_err(|e| e.to_string())?;
+        self.store.put_doc(&id.to_string(), &doc.save()).await?;
+        Ok((body, failed))
+    }
+
+    async fn open_or_create<B: DocBody>(
+        &self,
+        id: DocId,
+        township: TownshipId,
+        actor: &ActorId,
+    ) -> Result<AutoCommit, String> {
+        match self.store.doc(&id.to_string()).await? {
+            Some(bytes) => open(&bytes, actor.clone()).map_err(|e| e.to_string()),
+            // The shared genesis: another lead's copy of this document merges.
+            None => create::<B>(
+                &DocHeader::new(id, Scope::Township(township)),
+                actor.clone(),
+            )
+            .map_err(|e| format!("无法创建记录：{e}")),
+        }
+    }
+
+    async fn resolve_picks(
+        &self,
+        id: DocId,
+        facility: FacilityId,
+        actor: &ActorId,
+        edits: &[&LeadEdit],
+    ) -> Result<Vec<String>, String> {
+        let bytes = self
+            .store
+            .doc(&id.to_string())
+            .await?
+            .ok_or("本机找不到该机构的记录")?;
+        let mut doc = open(&bytes, actor.clone()).map_err(|e| e.to_string())?;
+        let failed = edits
+            .iter()
+            .filter_map(|e| match e {
+                LeadEdit::Resolve { pick, .. } => resolve(&mut doc, facility, pick).err(),
+                _ => None,
+            })
+            .collect();
+        self.store.put_doc(&id.to_string(), &doc.save()).await?;
+        Ok(failed)
+    }
+}
