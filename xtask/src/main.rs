@@ -60,6 +60,8 @@ pub fn root() -> PathBuf {
 /// what is there) and serves on the default address; extra arguments go to
 /// `mopai serve`.
 fn run(extra: &[String]) -> Result<(), String> {
+    // `cargo xtask run -- --listen …` passes the `--` through; serve does not want it.
+    let extra = extra.strip_prefix(&["--".to_string()]).unwrap_or(extra);
     client::build()?;
     let data = root().join("data");
     let mopai = |args: &[&str]| {
