@@ -9,6 +9,11 @@
 //! The server keeps no per-device sync state: it answers each message from a
 //! fresh `sync::State`, and the client resumes from its own saved state.
 //!
+//! Hostile input: each message passes [`limits::check_message`] (hash
+//! counts, Bloom filter shapes) before Automerge sees it, and a write that
+//! would leave a document with more concurrent branches than a message may
+//! list ([`limits::check_heads`]) is refused.
+//!
 //! Authorization ([`crate::auth`]): a document outside the user's read scope
 //! is refused (404) before anything is answered for it; changes are stored
 //! only after [`authorize_changes`] accepted them; the changed list holds
@@ -22,7 +27,7 @@ use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 use mopai_shared::dashboard::Lead;
 use mopai_shared::ids::DocId;
-use mopai_shared::sync::{DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse};
+use mopai_shared::sync::{DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse, limits};
 
 use crate::auth::changes::{Received, authorize_changes};
 use crate::auth::{AuthUser, policy};
@@ -36,10 +41,6 @@ pub const MAX_CHANGED_PER_RESPONSE: usize = 1000;
 /// New Automerge changes one request may bring; a phone with more sends them
 /// over several requests.
 pub const MAX_CHANGES_PER_REQUEST: usize = 20_000;
-/// Hashes (heads + need) and Bloom summaries one sync message may carry. Honest
-/// messages carry a handful; crafted ones could make the server do unbounded work.
-const MAX_HASHES_PER_MESSAGE: usize = 1024;
-const MAX_HAVES_PER_MESSAGE: usize = 16;
 /// Automerge work one request may take before it is abandoned (and rolled back).
 const TIME_BUDGET: Duration = Duration::from_secs(20);
 
@@ -183,14 +184,14 @@ fn receive_one(
             format!("文档 {} 的同步消息无法解析：{e}", incoming.doc),
         )
     })?;
-    if message.heads.len() + message.need.len() > MAX_HASHES_PER_MESSAGE
-        || message.have.len() > MAX_HAVES_PER_MESSAGE
-    {
-        return Err(AppError::bad_request(
+    // Hash counts and Bloom filter shapes: a crafted message could make
+    // Automerge loop or allocate without bound (see `limits`).
+    limits::check_message(&message).map_err(|e| {
+        AppError::bad_request(
             "sync_message_too_large",
-            format!("文档 {} 的同步消息过大，已拒绝", incoming.doc),
-        ));
-    }
+            format!("文档 {} 的同步消息已拒绝：{e}", incoming.doc),
+        )
+    })?;
     let mut doc = tx
         .load_doc(&incoming.doc)
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -206,7 +207,16 @@ fn receive_one(
             )
         })?;
     let mut stored_seq = None;
-    if doc.get_heads() != base_heads {
+    let heads = doc.get_heads();
+    if heads != base_heads {
+        // So many concurrent branches that no phone's message could list
+        // them: nobody could sync this document again.
+        limits::check_heads(base_heads.len(), heads.len()).map_err(|e| {
+            AppError::bad_request(
+                "too_many_branches",
+                format!("文档 {} 的修改已拒绝：{e}", incoming.doc),
+            )
+        })?;
         budget.changes += doc.get_changes(&base_heads).len();
         budget.check()?;
         let received = Received {

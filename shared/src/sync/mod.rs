@@ -12,10 +12,13 @@
 //! applies nothing twice: retrying any exchange is always safe.
 //!
 //! - [`wire`]: the request/response types and their binary encoding.
+//! - [`limits`]: what one Automerge sync message may ask of its receiver
+//!   (hash counts, Bloom filter shape, concurrent branches).
 //! - [`replica`]: one document on the device plus its sync state with the server.
 //! - [`session`]: the client-side loop, generic over the HTTP transport so native
 //!   tests and the browser run the same code.
 
+pub mod limits;
 pub mod replica;
 pub mod session;
 pub mod wire;

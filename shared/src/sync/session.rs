@@ -121,7 +121,21 @@ pub async fn sync_replicas<T: Transport>(
             outcome.touched.insert(doc.clone());
             pending.insert(doc);
         }
-        pending.extend(response.changed);
+        for doc in response.changed {
+            // Written since our checkpoint. The server's answer for a
+            // document in this same response is as new as the list (one
+            // transaction); any other document may have been written after
+            // we last exchanged it in this session, while our sync state
+            // still says "in sync" and would send nothing, and the
+            // checkpoint would then move past the write for good. Start
+            // its state afresh, so the next round asks.
+            if !pending.contains(&doc)
+                && let Some(replica) = replicas.get_mut(&doc)
+            {
+                replica.begin_session();
+            }
+            pending.insert(doc);
+        }
         outcome.checkpoint = response.checkpoint;
         server_has_more = response.more;
         progress(Progress {
