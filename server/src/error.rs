@@ -37,12 +37,19 @@ pub enum AppError {
     #[error("未找到")]
     NotFound,
 
+    /// The request body did not arrive in time (a stalled or trickling
+    /// upload); nothing was read into the database.
+    #[error("请求发送过慢或中断，已放弃，数据未保存，请重试")]
+    Timeout,
+
     /// The server is overloaded or out of disk; nothing was stored.
     #[error("服务器繁忙，数据未保存，请稍后重试")]
     Unavailable,
 
+    /// Any other database failure. Disk full, I/O errors and a busy
+    /// database become [`AppError::Unavailable`] instead (see the `From` impl).
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
 
     #[error("internal: {0}")]
     Internal(String),
@@ -95,6 +102,10 @@ impl AppError {
                 body("too_large", self.to_string()),
             ),
             AppError::NotFound => (StatusCode::NOT_FOUND, body("not_found", self.to_string())),
+            AppError::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                body("request_timeout", self.to_string()),
+            ),
             AppError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 body("unavailable", self.to_string()),
@@ -108,6 +119,35 @@ impl AppError {
             ),
         }
     }
+}
+
+/// A full disk, an I/O error or a database too busy to answer is a condition
+/// of the server, not a bug: the transaction rolled back, nothing was stored,
+/// and the client should retry later (503), keeping its data.
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        if storage_unavailable(&e) {
+            tracing::warn!(error = %e, "storage unavailable; nothing stored");
+            AppError::Unavailable
+        } else {
+            AppError::Storage(e)
+        }
+    }
+}
+
+fn storage_unavailable(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode as C;
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            C::DiskFull
+                | C::SystemIoFailure
+                | C::DatabaseBusy
+                | C::DatabaseLocked
+                | C::ReadOnly
+                | C::CannotOpen
+        )
+    )
 }
 
 impl From<WireError> for AppError {
@@ -146,3 +186,42 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn disk_full_and_io_errors_are_503_other_sql_errors_500() {
+        use rusqlite::ffi;
+        for code in [
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_IOERR,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_BUSY,
+            ffi::SQLITE_READONLY,
+        ] {
+            let (status, body) = AppError::from(sqlite(code)).status_and_body();
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "code {code}");
+            assert_eq!(body.code, "unavailable");
+        }
+        for error in [
+            sqlite(ffi::SQLITE_CONSTRAINT),
+            sqlite(ffi::SQLITE_CORRUPT),
+            rusqlite::Error::QueryReturnedNoRows,
+        ] {
+            let (status, _) = AppError::from(error).status_and_body();
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        let (status, body) = AppError::Timeout.status_and_body();
+        assert_eq!(
+            (status, body.code.as_str()),
+            (StatusCode::REQUEST_TIMEOUT, "request_timeout")
+        );
+    }
+}

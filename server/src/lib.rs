@@ -18,6 +18,7 @@
 //! - [`storage`]: every rusqlite call: schema, documents, sequence numbers.
 //! - [`sync`]: the server half of the sync protocol.
 //! - [`tls`]: HTTPS with rustls when a certificate and key are configured.
+//! - [`listen`]: accepting connections (plain or TLS) with header and handshake timeouts.
 //! - [`cli`]: the `mopai` command line.
 
 pub mod admin;
@@ -29,6 +30,7 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod leads;
+pub mod listen;
 pub mod projection;
 pub mod storage;
 pub mod sync;
@@ -106,14 +108,5 @@ pub async fn run(
     let state = AppState::open(config)?;
     let router = http::router(state);
     tracing::info!(addr = ?listener.local_addr()?, https = acceptor.is_some(), "mopai serving");
-    match acceptor {
-        Some(acceptor) => tls::serve(listener, router, acceptor, shutdown).await,
-        None => {
-            // The peer address feeds the per-IP login limit.
-            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
-    }
+    listen::serve(listener, router, acceptor, shutdown).await
 }

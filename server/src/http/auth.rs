@@ -17,7 +17,10 @@ pub async fn login(
     ClientIp(peer): ClientIp,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> AppResult<Json<LoginResponse>> {
-    let Json(request) = body.map_err(|_| {
+    let Json(request) = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge("登录请求".into());
+        }
         AppError::bad_request(
             "bad_login_body",
             "登录请求格式错误：须为 JSON {\"username\", \"password\"}",

@@ -8,12 +8,18 @@
 //! - `lagged` with the number of leads skipped when the client fell behind:
 //!   reload `GET /api/leads`.
 //!
+//! The stream lasts only as long as the session that opened it: it is
+//! re-checked before every `lead` and every [`SESSION_RECHECK`], and a
+//! logout, a disabled account or a password reset ends the stream, so a
+//! revoked token hears of no lead after it was revoked.
+//!
 //! Keep-alive comments every 15 s hold proxies open. A browser's
 //! `EventSource` cannot send the `Authorization` header, so the page reads
 //! this stream with `fetch` (the body as a `ReadableStream`).
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::HeaderName;
@@ -24,8 +30,13 @@ use mopai_shared::dashboard::Lead;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
+use crate::auth::session::TokenHash;
 use crate::auth::{AuthUser, policy};
+use crate::clock::unix_now;
 use crate::storage::scope::Visibility;
+
+/// How often an open stream checks that its session is still valid.
+pub const SESSION_RECHECK: Duration = Duration::from_secs(5);
 
 pub async fn events(State(state): State<Arc<AppState>>, user: AuthUser) -> impl IntoResponse {
     // Subscribed before the response starts, so `ready` means "listening".
@@ -33,22 +44,59 @@ pub async fn events(State(state): State<Arc<AppState>>, user: AuthUser) -> impl 
     let visibility = policy::visibility(&user);
     let ready =
         stream::once(async { Ok::<_, Infallible>(Event::default().event("ready").data("{}")) });
-    let leads = stream::unfold(receiver, move |mut receiver| async move {
-        loop {
-            let event = match receiver.recv().await {
-                Ok(lead) if visible(visibility, &lead) => lead_event(&lead),
-                Ok(_) => continue,
-                Err(RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
-                Err(RecvError::Closed) => return None,
-            };
-            return Some((Ok(event), receiver));
-        }
-    });
+    let session = *user.session();
+    let recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + SESSION_RECHECK,
+        SESSION_RECHECK,
+    );
+    let leads = stream::unfold(
+        (receiver, state, recheck),
+        move |(mut receiver, state, mut recheck)| async move {
+            loop {
+                let event = tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(lead) if visible(visibility, &lead) => {
+                            if !session_valid(&state, session).await {
+                                return None;
+                            }
+                            lead_event(&lead)
+                        }
+                        Ok(_) => continue,
+                        Err(RecvError::Lagged(n)) => {
+                            Event::default().event("lagged").data(n.to_string())
+                        }
+                        Err(RecvError::Closed) => return None,
+                    },
+                    _ = recheck.tick() => {
+                        if session_valid(&state, session).await {
+                            continue;
+                        }
+                        return None;
+                    }
+                };
+                return Some((Ok(event), (receiver, state, recheck)));
+            }
+        },
+    );
     (
         // Tells a buffering reverse proxy (nginx) to pass events on at once.
         [(HeaderName::from_static("x-accel-buffering"), "no")],
         Sse::new(ready.chain(leads)).keep_alive(KeepAlive::default()),
     )
+}
+
+/// Whether the session is still unexpired, unrevoked and its user active;
+/// a database that cannot tell ends the stream too (the page reconnects).
+async fn session_valid(state: &Arc<AppState>, session: TokenHash) -> bool {
+    let found = state
+        .blocking(move |app| {
+            Ok(app
+                .storage
+                .read(|tx| tx.session_user(&session, unix_now()))?
+                .is_some())
+        })
+        .await;
+    matches!(found, Ok(true))
 }
 
 fn visible(visibility: Visibility, lead: &Lead) -> bool {

@@ -11,10 +11,16 @@
 //!
 //! Every `/api` route except login takes an [`AuthUser`](crate::auth::AuthUser)
 //! and answers 401 without a session.
+//!
+//! Every route, the fallback included, has a body limit ([`limited`]): a
+//! declared `Content-Length` over it is refused with 413 before the handler
+//! runs, and a chunked body is cut at it. Every request body must keep
+//! arriving ([`body`]): a stalled or trickling upload is answered 408.
 
 mod assets;
 mod auth;
 mod blobs;
+pub mod body;
 mod dashboard;
 mod docs;
 mod events;
@@ -26,7 +32,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, any, get, post};
 use mopai_shared::api::Health;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -42,31 +48,29 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 pub fn router(state: Arc<AppState>) -> Router {
     let sync_limit = state.config.max_sync_body;
     let blob_limit = state.config.max_blob_bytes;
+    let small = |route| limited(route, DEFAULT_BODY_LIMIT);
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/login", post(auth::login))
-        .route("/api/logout", post(auth::logout))
-        .route("/api/me", get(auth::me))
-        .route("/api/docs", get(docs::list))
-        .route("/api/docs/{id}", get(docs::get))
-        .route("/api/dashboard", get(dashboard::dashboard))
-        .route("/api/facilities", get(dashboard::facilities))
-        .route("/api/leads", get(dashboard::leads))
-        .route("/api/events", get(events::events))
-        .route("/api/export/{file}", get(export::export))
-        .route(
-            "/api/sync",
-            post(sync::sync).layer(DefaultBodyLimit::max(sync_limit)),
-        )
+        .route("/healthz", small(get(healthz)))
+        .route("/api/login", small(post(auth::login)))
+        .route("/api/logout", small(post(auth::logout)))
+        .route("/api/me", small(get(auth::me)))
+        .route("/api/docs", small(get(docs::list)))
+        .route("/api/docs/{id}", small(get(docs::get)))
+        .route("/api/dashboard", small(get(dashboard::dashboard)))
+        .route("/api/facilities", small(get(dashboard::facilities)))
+        .route("/api/leads", small(get(dashboard::leads)))
+        .route("/api/events", small(get(events::events)))
+        .route("/api/export/{file}", small(get(export::export)))
+        .route("/api/sync", limited(post(sync::sync), sync_limit))
         .route(
             "/api/blobs/{sha256}",
-            get(blobs::get)
-                .head(blobs::head)
-                .put(blobs::put)
-                .layer(DefaultBodyLimit::max(blob_limit)),
+            limited(
+                get(blobs::get).head(blobs::head).put(blobs::put),
+                blob_limit,
+            ),
         )
-        .fallback(assets::serve)
-        .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+        .fallback(small(any(assets::serve)))
+        .layer(axum::middleware::from_fn(body::deadline))
         .layer(security_header(
             header::CONTENT_SECURITY_POLICY,
             CONTENT_SECURITY_POLICY,
@@ -75,6 +79,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
         .with_state(state)
+}
+
+/// `route` with a body limit of `limit` bytes: a larger declared body is
+/// refused (413) before any handler or extractor runs, whether or not the
+/// handler reads the body; a chunked one is cut when it passes the limit.
+fn limited(route: MethodRouter<Arc<AppState>>, limit: usize) -> MethodRouter<Arc<AppState>> {
+    route
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                body::refuse_declared_over(limit, request, next)
+            },
+        ))
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
