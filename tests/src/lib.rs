@@ -6,10 +6,19 @@
 //! - [`device`]: a simulated phone running the shared sync client over HTTP.
 //! - [`county`]: a small county whose facilities fire every rule, for the dashboard and export tests.
 //! - [`browser`]: headless Chromium driven over WebDriver (chromedriver + fantoccini).
+//! - [`process`]: the real `mopai` binary as a child process, for kill -9 tests.
+//! - [`ledger`]: which changes each acknowledged sync request carried, and
+//!   whether the server still has them.
+//! - [`raw`]: raw HTTP/1.1 over TCP, for malformed, cut and trickled requests.
+//! - [`rng`]: a seeded random source; fault-injection tests print and replay their seed.
 //!
 //! Tests live in `tests/tests/`, one file per area.
 
 pub mod browser;
 pub mod county;
 pub mod device;
+pub mod ledger;
+pub mod process;
+pub mod raw;
+pub mod rng;
 pub mod server;

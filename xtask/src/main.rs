@@ -6,10 +6,13 @@
 //! - [`tools`]: installs or checks what the tasks need (wasm target, Chromium, test runner).
 //! - [`size`]: prints the client's bytes, raw, gzip and brotli.
 //! - [`shell`]: running commands with clear failures.
+//! - [`reliability`]: the reliability and security suite at full length; cargo-fuzz runs.
 //!
-//! Commands: `run`, `test`, `build-client`, `size`. See `cargo xtask help`.
+//! Commands: `run`, `test`, `build-client`, `size`, `reliability`, `fuzz`. See
+//! `cargo xtask help`.
 
 mod client;
+mod reliability;
 mod shell;
 mod size;
 mod tools;
@@ -24,6 +27,8 @@ cargo xtask <command>
   test           fmt check, clippy, native tests, wasm tests and browser end-to-end tests
   build-client   build the wasm client into client/dist
   size           print the client's wasm, JS and CSS bytes (raw, gzip, brotli)
+  reliability    the reliability and security suite at full length (1,000 kill -9 loops, ...)
+  fuzz           the cargo-fuzz targets under libFuzzer for a bounded time (fuzz --seconds N)
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +38,8 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build-client") => client::build().map(|_| ()),
         Some("size") => client::build().and_then(|dist| size::print(&dist)),
+        Some("reliability") => reliability::run(&args[1..]),
+        Some("fuzz") => reliability::fuzz(&args[1..]),
         Some("help") | None => {
             print!("{HELP}");
             Ok(())
