@@ -7,10 +7,12 @@
 //! - [`size`]: prints the client's bytes, raw, gzip and brotli.
 //! - [`shell`]: running commands with clear failures.
 //! - [`reliability`]: the reliability and security suite at full length; cargo-fuzz runs.
+//! - [`bench`]: benchmarks side by side with a peer sync server; writes BENCHMARKS.md.
 //!
-//! Commands: `run`, `test`, `build-client`, `size`, `reliability`, `fuzz`. See
+//! Commands: `run`, `test`, `build-client`, `size`, `bench`, `reliability`, `fuzz`. See
 //! `cargo xtask help`.
 
+mod bench;
 mod client;
 mod reliability;
 mod shell;
@@ -27,6 +29,7 @@ cargo xtask <command>
   test           fmt check, clippy, native tests, wasm tests and browser end-to-end tests
   build-client   build the wasm client into client/dist
   size           print the client's wasm, JS and CSS bytes (raw, gzip, brotli)
+  bench          benchmarks beside a peer sync server; writes BENCHMARKS.md (bench --help)
   reliability    the reliability and security suite at full length (1,000 kill -9 loops, ...)
   fuzz           the cargo-fuzz targets under libFuzzer for a bounded time (fuzz --seconds N)
 ";
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build-client") => client::build().map(|_| ()),
         Some("size") => client::build().and_then(|dist| size::print(&dist)),
+        Some("bench") => bench::run(&args[1..]),
         Some("reliability") => reliability::run(&args[1..]),
         Some("fuzz") => reliability::fuzz(&args[1..]),
         Some("help") | None => {

@@ -4,7 +4,11 @@ use std::path::Path;
 
 use crate::client::{brotli, gzip};
 
-pub fn print(dist: &Path) -> Result<(), String> {
+/// One client file: kind (`wasm`, `js`, `css`), name, raw, gzip and brotli bytes.
+pub type Row = (&'static str, String, usize, usize, usize);
+
+/// The wasm, JS and CSS files of a built client, sorted by kind and name.
+pub fn rows(dist: &Path) -> Result<Vec<Row>, String> {
     let assets = dist.join("assets");
     let mut rows = Vec::new();
     for entry in std::fs::read_dir(&assets).map_err(|e| e.to_string())? {
@@ -29,6 +33,11 @@ pub fn print(dist: &Path) -> Result<(), String> {
         ));
     }
     rows.sort();
+    Ok(rows)
+}
+
+pub fn print(dist: &Path) -> Result<(), String> {
+    let rows = rows(dist)?;
     println!(
         "{:<6} {:<34} {:>10} {:>10} {:>10}",
         "kind", "file", "raw", "gzip", "brotli"
