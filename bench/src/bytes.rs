@@ -138,17 +138,7 @@ async fn cases(
         .map(|r| r.doc.save().len())
         .sum();
     let started = Instant::now();
-    let (pull, shared_client_error) = match fresh.sync().await {
-        Ok(o) => (o, None),
-        Err(e) => {
-            fresh.device.replicas.clear();
-            fresh.device.checkpoint = 0;
-            let o = fresh
-                .sync_capped(mopai_server::sync::MAX_DOCS_PER_REQUEST)
-                .await?;
-            (o, Some(e))
-        }
-    };
+    let pull = fresh.sync().await?;
     let pull_ms = started.elapsed().as_secs_f64() * 1000.0;
     let pulled = fresh.device.replicas.len();
     let (after_pull, after_pull_ms) = timed_sync(&mut fresh).await?;
@@ -166,8 +156,6 @@ async fn cases(
             "sync": outcome_json(&pull, pull_ms),
             "docs": pulled,
             "saved_doc_bytes_total": doc_bytes,
-            "shared_client_error": shared_client_error,
-            "capped_client": shared_client_error.is_some(),
             "then_steady": outcome_json(&after_pull, after_pull_ms),
         },
     }))

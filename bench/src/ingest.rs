@@ -360,28 +360,13 @@ struct Fetched {
     rounds: usize,
     sent: usize,
     received: usize,
-    /// The shared client's error, when the capped loop had to take over.
-    shared_client_error: Option<String>,
     error: Option<String>,
     mismatched: usize,
 }
 
 async fn fetch(mut county: Phone, phones: &mut [Phone]) -> Fetched {
     let started = Instant::now();
-    let (outcome, shared_client_error) = match county.sync().await {
-        Ok(o) => (Ok(o), None),
-        Err(e) => {
-            county.net.take();
-            county.device.replicas.clear();
-            county.device.checkpoint = 0;
-            (
-                county
-                    .sync_capped(mopai_server::sync::MAX_DOCS_PER_REQUEST)
-                    .await,
-                Some(e),
-            )
-        }
-    };
+    let outcome = county.sync().await;
     let wall_s = started.elapsed().as_secs_f64();
     let mut mismatched = 0;
     for phone in phones.iter_mut() {
@@ -404,7 +389,6 @@ async fn fetch(mut county: Phone, phones: &mut [Phone]) -> Fetched {
             rounds: o.rounds,
             sent: o.bytes_sent,
             received: o.bytes_received,
-            shared_client_error,
             error: None,
             mismatched,
         },
@@ -414,7 +398,6 @@ async fn fetch(mut county: Phone, phones: &mut [Phone]) -> Fetched {
             rounds: 0,
             sent: 0,
             received: 0,
-            shared_client_error,
             error: Some(e),
             mismatched,
         },
@@ -431,8 +414,6 @@ fn fetch_json(f: Fetched, before: &ProcSample, after: &ProcSample) -> Value {
         "bytes_received": f.received,
         "server_cpu_s": round(after.cpu_s - before.cpu_s, 2),
         "heads_mismatched": f.mismatched,
-        "shared_client_error": f.shared_client_error,
-        "capped_client": f.shared_client_error.is_some(),
         "error": f.error,
     })
 }

@@ -27,6 +27,7 @@ use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 use mopai_shared::dashboard::Lead;
 use mopai_shared::ids::DocId;
+pub use mopai_shared::sync::MAX_DOCS_PER_REQUEST;
 use mopai_shared::sync::{DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse, limits};
 
 use crate::auth::changes::{Received, authorize_changes};
@@ -34,8 +35,6 @@ use crate::auth::{AuthUser, policy};
 use crate::error::{AppError, AppResult};
 use crate::storage::{DocWrite, Storage, WriteTx};
 
-/// Documents one request may carry.
-pub const MAX_DOCS_PER_REQUEST: usize = 200;
 /// Changed-document ids one response lists; the client asks again for more.
 pub const MAX_CHANGED_PER_RESPONSE: usize = 1000;
 /// New Automerge changes one request may bring; a phone with more sends them

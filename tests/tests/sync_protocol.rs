@@ -10,7 +10,7 @@ use mopai_shared::ids::{DocId, FacilityId, InterviewId, TownshipId, UserId, Visi
 use mopai_shared::model::{Facility, ResidentInterview, Solvency, Visit};
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
-use mopai_shared::sync::{SyncOutcome, Transport, sync_replicas};
+use mopai_shared::sync::{MAX_DOCS_PER_REQUEST, SyncOutcome, Transport, sync_replicas};
 use mopai_tests::device::{Device, HttpTransport};
 use mopai_tests::server::TestServer;
 
@@ -338,6 +338,50 @@ async fn steady_state_is_one_small_request_and_a_visit_fits_the_budget() {
     );
     assert!(one_visit.rounds <= 2, "{} round trips", one_visit.rounds);
     assert!(one_visit.bytes_sent + one_visit.bytes_received <= 8 * 1024);
+}
+
+/// More documents than one request may carry, both ways: the client batches
+/// them over rounds of one session instead of being refused.
+#[tokio::test]
+async fn a_township_larger_than_one_request_pushes_and_pulls_in_one_session() {
+    let (server, township, mut phones) =
+        township_with(&[("wang", Role::Inspector), ("li", Role::Inspector)]).await;
+    let count = 2 * MAX_DOCS_PER_REQUEST + 50;
+    let ids: Vec<String> = (0..count)
+        .map(|i| new_facility(&mut phones[0], township, &format!("大乡镇机构{i}")))
+        .collect();
+    let pushed = phones[0].sync().await.expect("push in batches");
+    println!(
+        "push of {count} documents: {} rounds, {} B up",
+        pushed.rounds, pushed.bytes_sent
+    );
+    assert!(
+        pushed.rounds >= 3,
+        "{count} documents fit no fewer than 3 requests"
+    );
+    for id in [&ids[0], &ids[count / 2], &ids[count - 1]] {
+        assert_eq!(
+            server_heads(&server, id),
+            phones[0].replicas.get_mut(id).unwrap().doc.get_heads()
+        );
+    }
+
+    let pulled = phones[1]
+        .sync()
+        .await
+        .expect("fresh phone pulls in batches");
+    println!(
+        "fresh pull of {count} documents: {} rounds, {} B down",
+        pulled.rounds, pulled.bytes_received
+    );
+    let names: std::collections::BTreeSet<String> = ids
+        .iter()
+        .map(|id| phones[1].body::<Facility>(id).expect("pulled").profile.name)
+        .collect();
+    assert_eq!(names.len(), count);
+    let again = phones[1].sync().await.unwrap();
+    assert_eq!(again.rounds, 1, "in sync after the batched pull");
+    assert_projections_exact(&server);
 }
 
 #[tokio::test]

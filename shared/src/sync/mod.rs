@@ -6,7 +6,9 @@
 //! device's checkpoint (the server sequence number it has seen up to). The
 //! answer carries the server's sync messages and the documents in the device's
 //! scope that changed since that checkpoint. The client repeats until neither
-//! side has anything to send, within [`MAX_ROUNDS`].
+//! side has anything to send. A request carries at most
+//! [`MAX_DOCS_PER_REQUEST`] documents; the rest wait for later rounds, and a
+//! session ends within [`session::round_limit`] rounds.
 //!
 //! Automerge changes are content-addressed, so a repeated or replayed request
 //! applies nothing twice: retrying any exchange is always safe.
@@ -33,3 +35,7 @@ pub use wire::{
 /// Upper bound on exchanges in one sync session. Automerge needs at most a few
 /// rounds per document; a crafted Bloom filter could make it ask forever.
 pub const MAX_ROUNDS: usize = 12;
+
+/// Documents one request may carry; the server refuses more, and the client
+/// sends the rest in later rounds of the same session.
+pub const MAX_DOCS_PER_REQUEST: usize = 200;

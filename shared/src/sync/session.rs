@@ -6,7 +6,7 @@ use std::future::Future;
 use uuid::Uuid;
 
 use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest, WireError};
-use super::{MAX_ROUNDS, Replica};
+use super::{MAX_DOCS_PER_REQUEST, MAX_ROUNDS, Replica};
 
 /// Sends one encoded [`SyncRequest`] and returns the encoded response body.
 ///
@@ -87,9 +87,13 @@ pub async fn sync_replicas<T: Transport>(
         .collect();
     let mut server_has_more = true;
 
-    for round in 0..MAX_ROUNDS {
-        let docs = outgoing_messages(replicas, &pending);
-        if docs.is_empty() && !server_has_more {
+    let mut round = 0;
+    // Each document needs a few exchanges and a request carries at most
+    // `MAX_DOCS_PER_REQUEST` of them, so the bound grows with the documents
+    // known; it stays finite whatever the server sends.
+    while round < round_limit(replicas.len()) {
+        let (docs, deferred) = outgoing_messages(replicas, std::mem::take(&mut pending));
+        if docs.is_empty() && deferred.is_empty() && !server_has_more {
             return Ok(outcome);
         }
         outcome.touched.extend(docs.iter().map(|m| m.doc.clone()));
@@ -102,10 +106,12 @@ pub async fn sync_replicas<T: Transport>(
         outcome.bytes_sent += body.len();
         let reply = transport.exchange(body).await?;
         outcome.bytes_received += reply.len();
-        outcome.rounds = round + 1;
+        round += 1;
+        outcome.rounds = round;
         let response = wire::decode_response(&reply)?;
 
-        pending.clear();
+        pending = deferred;
+        let mut answered = BTreeSet::new();
         for DocMessage { doc, message } in response.docs {
             let replica = replicas.entry(doc.clone()).or_default();
             let before = replica.doc.get_heads();
@@ -119,6 +125,7 @@ pub async fn sync_replicas<T: Transport>(
                 outcome.updated.insert(doc.clone());
             }
             outcome.touched.insert(doc.clone());
+            answered.insert(doc.clone());
             pending.insert(doc);
         }
         for doc in response.changed {
@@ -128,8 +135,8 @@ pub async fn sync_replicas<T: Transport>(
             // we last exchanged it in this session, while our sync state
             // still says "in sync" and would send nothing, and the
             // checkpoint would then move past the write for good. Start
-            // its state afresh, so the next round asks.
-            if !pending.contains(&doc)
+            // its state afresh, so a later round asks.
+            if !answered.contains(&doc)
                 && let Some(replica) = replicas.get_mut(&doc)
             {
                 replica.begin_session();
@@ -139,25 +146,36 @@ pub async fn sync_replicas<T: Transport>(
         outcome.checkpoint = response.checkpoint;
         server_has_more = response.more;
         progress(Progress {
-            round: round + 1,
+            round,
             pending: pending.len(),
         });
     }
-    Err(SyncError::TooManyRounds(MAX_ROUNDS))
+    Err(SyncError::TooManyRounds(round))
 }
 
+/// Rounds one session may take when the device knows `documents`.
+pub fn round_limit(documents: usize) -> usize {
+    MAX_ROUNDS + 3 * documents.div_ceil(MAX_DOCS_PER_REQUEST)
+}
+
+/// The messages for the next request, at most [`MAX_DOCS_PER_REQUEST`], and
+/// the pending documents left for a later round. A document is asked for its
+/// message only when it goes out: generating one records it as sent.
 fn outgoing_messages(
     replicas: &mut BTreeMap<String, Replica>,
-    pending: &BTreeSet<String>,
-) -> Vec<DocMessage> {
-    pending
-        .iter()
-        .filter_map(|id| {
-            let replica = replicas.entry(id.clone()).or_default();
-            replica.generate().map(|message| DocMessage {
-                doc: id.clone(),
-                message,
-            })
-        })
-        .collect()
+    pending: BTreeSet<String>,
+) -> (Vec<DocMessage>, BTreeSet<String>) {
+    let mut docs = Vec::new();
+    let mut deferred = BTreeSet::new();
+    for id in pending {
+        if docs.len() == MAX_DOCS_PER_REQUEST {
+            deferred.insert(id);
+            continue;
+        }
+        let replica = replicas.entry(id.clone()).or_default();
+        if let Some(message) = replica.generate() {
+            docs.push(DocMessage { doc: id, message });
+        }
+    }
+    (docs, deferred)
 }

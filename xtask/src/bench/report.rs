@@ -427,7 +427,6 @@ fn ingest(o: &mut String, s: &Settings, r: &Results) {
             p["errors"].as_array().map_or(0, Vec::len),
         );
     }
-    let mut capped = false;
     for (ing, fsync) in [(&r.ingest_full, "FULL"), (&r.ingest_normal, "NORMAL")] {
         for x in ing
             .as_ref()
@@ -436,13 +435,12 @@ fn ingest(o: &mut String, s: &Settings, r: &Results) {
         {
             let u = &x["updates"];
             let fe = &x["fetch"];
-            capped |= fe["capped_client"].as_bool().unwrap_or(false);
             let errors = x["errors"].as_array().map_or(0, Vec::len)
                 + usize::from(!fe["error"].is_null())
                 + fe["heads_mismatched"].as_u64().unwrap_or(0) as usize;
             let _ = writeln!(
                 o,
-                "| mopai | {fsync} | {} | {} | {} | {} / {} / {} | {} | {}{} | {} / {} | {} |",
+                "| mopai | {fsync} | {} | {} | {} | {} / {} / {} | {} | {} | {} / {} | {} |",
                 n(&x["devices"]),
                 f(&u["per_s"], 1),
                 f(&u["rounds_per_session"], 2),
@@ -451,26 +449,11 @@ fn ingest(o: &mut String, s: &Settings, r: &Results) {
                 f(&u["ack_ms"]["p99"], 1),
                 f(&u["server_cpu_ms_per_update"], 2),
                 f(&fe["docs_per_s"], 1),
-                if fe["capped_client"].as_bool() == Some(true) {
-                    " †"
-                } else {
-                    ""
-                },
                 n(&fe["rounds"]),
                 n(&fe["bytes_received"]),
                 errors,
             );
         }
-    }
-    if capped {
-        let _ = writeln!(
-            o,
-            "\n† The shared sync client could not pull: it puts every announced document into one \
-             request and the server refuses more than 200 per request (`too_many_docs`). The \
-             figure is from the benchmark's copy of the client loop capped at 200 documents per \
-             request (`bench/src/sync.rs`, `sync_capped`). A fresh phone in a township of more \
-             than 200 documents cannot sync until the shared client batches."
-        );
     }
 
     let _ = writeln!(o, "\n### Ratios, ours / theirs\n");
@@ -543,19 +526,11 @@ fn bytes(o: &mut String, r: &Results) {
         o,
         "| case | round trips | sent (B) | received (B) | total (B) | wall (ms) |\n|---|---|---|---|---|---|"
     );
-    let fresh_note = if b["fresh_pull"]["capped_client"].as_bool() == Some(true) {
-        " †"
-    } else {
-        ""
-    };
     for (name, v) in [
         ("steady state, nothing new", &b["steady"]),
         ("one new visit", &b["one_visit"]["sync"]),
         ("100 offline edits (10 facilities)", &b["offline_100"]),
-        (
-            &*format!("fresh phone pulls the township{fresh_note}"),
-            &b["fresh_pull"]["sync"],
-        ),
+        ("fresh phone pulls the township", &b["fresh_pull"]["sync"]),
         (
             "the same phone right after",
             &b["fresh_pull"]["then_steady"],
@@ -579,18 +554,6 @@ fn bytes(o: &mut String, r: &Results) {
         n(&b["fresh_pull"]["docs"]),
         n(&b["fresh_pull"]["saved_doc_bytes_total"]),
     );
-    if !fresh_note.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n† The shared client failed (`{}`); figure from the capped loop (see Sync ingest).",
-            b["fresh_pull"]["shared_client_error"]
-                .as_str()
-                .unwrap_or("?")
-                .chars()
-                .take(160)
-                .collect::<String>()
-        );
-    }
     let _ = writeln!(o);
 }
 
