@@ -368,6 +368,41 @@ async fn csv_has_a_bom_and_the_zip_holds_five_workbooks() {
     }
 }
 
+/// A county of 600 townships: the settings recorded on the 数据来源 sheet no
+/// longer fit one Excel cell (32,767 characters), which once failed every
+/// export with a 500. They now continue over the next rows, whole.
+#[tokio::test]
+async fn provenance_longer_than_one_cell_continues_over_rows() {
+    let server = TestServer::start().await;
+    let names: Vec<String> = (0..600).map(|i| format!("第{i}号测试乡镇")).collect();
+    server.add_townships(&names.iter().map(String::as_str).collect::<Vec<_>>());
+    server.add_user(
+        "staff",
+        mopai_shared::roles::Role::CountyStaff,
+        None,
+        "staff-password",
+    );
+    let token = server.token("staff", "staff-password").await;
+
+    let mut book = workbook(bytes(&server, "/api/export/4.xlsx", &token).await);
+    let provenance = book.worksheet_range("数据来源").expect("provenance sheet");
+    let json: String = provenance
+        .rows()
+        .filter(|r| r[0].to_string().starts_with("设置（JSON）"))
+        .map(|r| r[1].to_string())
+        .collect();
+    let continued = provenance
+        .rows()
+        .filter(|r| r[0].to_string().starts_with("设置（JSON）（续"))
+        .count();
+    assert!(continued >= 1, "the settings span more than one row");
+    let settings: mopai_shared::model::CountySettings =
+        serde_json::from_str(&json).expect("the pieces join into the settings");
+    assert_eq!(settings.townships.len(), 600);
+    let t4 = book.worksheet_range("附件4").expect("table 4");
+    assert_eq!(Read::from(&t4).rows.len(), 600);
+}
+
 #[tokio::test]
 async fn exports_are_scoped_by_role() {
     let county = county::build().await;

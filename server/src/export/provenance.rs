@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 use sha2::{Digest, Sha256};
 
 use super::sheet::{Cell, Sheet};
-use super::{Snapshot, Table};
+use super::{Snapshot, Table, xlsx};
 use crate::storage::rollups::Area;
 
 pub const SHEET_NAME: &str = "数据来源";
@@ -107,9 +107,17 @@ pub fn sheet(
     ];
     let mut row = 0u32;
     for (key, value) in &facts {
-        ws.write_string_with_format(row, 0, *key, &bold)?;
-        ws.write_string_with_format(row, 1, value, &wrap)?;
-        row += 1;
+        // A county's settings list every township: more than one cell holds.
+        for (i, piece) in xlsx::pieces(value).iter().enumerate() {
+            let key = if i == 0 {
+                key.to_string()
+            } else {
+                format!("{key}（续{i}）")
+            };
+            ws.write_string_with_format(row, 0, key, &bold)?;
+            ws.write_string_with_format(row, 1, piece, &wrap)?;
+            row += 1;
+        }
     }
     row += 1;
     let heads = [

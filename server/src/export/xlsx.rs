@@ -178,7 +178,7 @@ fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], bold: bool) -> Result
         let f = format_of(cell, bold);
         match cell {
             Cell::Empty => ws.write_blank(row, col, &f)?,
-            Cell::Text(s) => ws.write_string_with_format(row, col, s, &f)?,
+            Cell::Text(s) => ws.write_string_with_format(row, col, clamp(s), &f)?,
             Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &f)?,
             Cell::Money(yuan) => ws.write_number_with_format(row, col, *yuan as f64 / 1e4, &f)?,
             Cell::Percent(p) => ws.write_number_with_format(row, col, *p, &f)?,
@@ -186,6 +186,33 @@ fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], bold: bool) -> Result
         };
     }
     Ok(())
+}
+
+/// Characters one Excel cell holds.
+pub(super) const CELL_LIMIT: usize = 32_767;
+
+/// Text cut to fit one cell, saying so; the CSV keeps the whole text.
+fn clamp(text: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = "…（超出 Excel 单元格上限，全文见 CSV）";
+    if text.chars().count() <= CELL_LIMIT {
+        return text.into();
+    }
+    let keep = CELL_LIMIT - MARK.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(MARK);
+    cut.into()
+}
+
+/// Text in pieces that each fit one cell, for values written over several rows.
+pub(super) fn pieces(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars
+        .chunks(CELL_LIMIT)
+        .map(|c| c.iter().collect())
+        .collect()
 }
 
 /// A merged range, or a plain cell when the range is one cell wide (Excel
@@ -204,4 +231,24 @@ pub(super) fn merged(
         ws.merge_range(row, first, row, last, text, format)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_over_one_cell_is_cut_with_a_note_and_pieces_rejoin() {
+        let long = "甲".repeat(CELL_LIMIT + 10);
+        let cut = clamp(&long);
+        assert_eq!(cut.chars().count(), CELL_LIMIT);
+        assert!(cut.ends_with("全文见 CSV）"));
+        assert_eq!(clamp("短"), "短");
+
+        let pieces = pieces(&long);
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces.iter().all(|p| p.chars().count() <= CELL_LIMIT));
+        assert_eq!(pieces.concat(), long);
+        assert_eq!(super::pieces(""), [""]);
+    }
 }
