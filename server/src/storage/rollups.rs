@@ -119,15 +119,23 @@ impl WriteTx<'_> {
             .into_iter()
             .map(|l| (l.township, l.activities))
             .collect();
+        // One pass to group the rows: a county may hold hundreds of
+        // townships and hundreds of thousands of facilities.
+        let mut by_township: BTreeMap<&str, Vec<&FacilityRow>> = BTreeMap::new();
+        for (row, _) in rows {
+            by_township.entry(&row.township).or_default().push(row);
+        }
         let mut townships = self.township_refs()?;
         // A facility of a township nobody registered still counts, by id.
-        for (row, _) in rows {
-            if let Ok(id) = row.township.parse::<TownshipId>()
-                && !townships.iter().any(|t| t.id == id)
+        let known: std::collections::BTreeSet<String> =
+            townships.iter().map(|t| t.id.to_string()).collect();
+        for key in by_township.keys() {
+            if let Ok(id) = key.parse::<TownshipId>()
+                && !known.contains(*key)
             {
                 townships.push(TownshipRef {
                     id,
-                    name: row.township.clone(),
+                    name: (*key).to_owned(),
                 });
             }
         }
@@ -138,7 +146,7 @@ impl WriteTx<'_> {
             .into_iter()
             .map(|t| {
                 let key = t.id.to_string();
-                let mine = rows.iter().map(|(r, _)| r).filter(|r| r.township == key);
+                let mine = by_township.get(key.as_str()).into_iter().flatten().copied();
                 let activities = publicity.get(&key).copied().unwrap_or(0);
                 progress_of(Some(t), mine, activities, &schedule, now)
             })
