@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use mopai_server::config::Durability;
 use mopai_server::storage::Storage;
-use mopai_shared::doc::Scope;
-use mopai_shared::ids::{DocId, FacilityId, InterviewId, TownshipId, VisitId};
+
+use mopai_shared::ids::{InterviewId, TownshipId, VisitId};
 use mopai_shared::model::{Facility, ResidentInterview, Solvency, Visit};
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{SyncError, Transport, sync_replicas};
@@ -80,16 +80,10 @@ struct Figures {
 }
 
 fn edit(phone: &mut Device, township: TownshipId, rng: &mut Rng, created: &mut usize) {
-    let ids = editable_facilities(phone);
+    let ids = phone.editable_facilities();
     if ids.is_empty() || (*created < MAX_FACILITIES_PER_PHONE && rng.chance(20)) {
-        let mut f = Facility::default();
-        f.profile.name = format!("养老院{}", rng.below(10_000));
         *created += 1;
-        phone.create(
-            DocId::facility(FacilityId::random()),
-            Scope::Township(township),
-            &f,
-        );
+        phone.create_facility(township, &format!("养老院{}", rng.below(10_000)));
         return;
     }
     let id = ids[rng.index(ids.len())].clone();
@@ -407,17 +401,4 @@ async fn kill_9_during_sync_loses_no_acknowledged_change() {
         "only {} sessions completed in {loops} loops: the kills came too early to test acknowledgements",
         ok.get()
     );
-}
-
-/// Facilities the phone holds whole (a document announced by the server
-/// but not yet pulled, or the county settings, is not one to edit).
-fn editable_facilities(phone: &Device) -> Vec<String> {
-    phone
-        .replicas
-        .iter()
-        .filter(|(id, r)| {
-            id.starts_with("facility:") && mopai_shared::doc::read_header(&r.doc).is_ok()
-        })
-        .map(|(id, _)| id.clone())
-        .collect()
 }

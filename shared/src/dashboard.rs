@@ -92,6 +92,15 @@ impl CategoryCounts {
         }
         self.total += 1;
     }
+
+    /// Adds another area's counts (a township's to the county's).
+    pub fn merge(&mut self, other: &Self) {
+        self.filed += other.filed;
+        self.unfiled += other.unfiled;
+        self.venue += other.venue;
+        self.unknown += other.unknown;
+        self.total += other.total;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -112,6 +121,15 @@ impl LevelCounts {
             RiskLevel::Green => &mut self.green,
         } += 1;
         self.total += 1;
+    }
+
+    /// Adds another area's counts (a township's to the county's).
+    pub fn merge(&mut self, other: &Self) {
+        self.red += other.red;
+        self.orange += other.orange;
+        self.yellow += other.yellow;
+        self.green += other.green;
+        self.total += other.total;
     }
 
     /// 发现隐患数: red, orange and yellow.

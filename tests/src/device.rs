@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use automerge::ActorId;
 use mopai_shared::api::{LoginResponse, Me};
 use mopai_shared::doc::{self, DocBody, DocHeader, Scope, hydrate_doc, reconcile_body};
-use mopai_shared::ids::DocId;
+use mopai_shared::ids::{DocId, FacilityId, TownshipId};
+use mopai_shared::model::Facility;
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{Replica, SyncError, SyncOutcome, Transport, sync_replicas};
 use uuid::Uuid;
@@ -138,6 +139,28 @@ impl Device {
         doc.commit();
         self.replicas.insert(id.to_string(), Replica::new(doc));
         id.to_string()
+    }
+
+    /// A new facility named `name` in `township`, as an inspector lists
+    /// one; returns its id.
+    pub fn create_facility(&mut self, township: TownshipId, name: &str) -> String {
+        let mut facility = Facility::default();
+        facility.profile.name = name.into();
+        self.create(
+            DocId::facility(FacilityId::random()),
+            Scope::Township(township),
+            &facility,
+        )
+    }
+
+    /// Facilities the phone holds whole (a document announced by the server
+    /// but not yet pulled, or the county settings, is not one to edit).
+    pub fn editable_facilities(&self) -> Vec<String> {
+        self.replicas
+            .iter()
+            .filter(|(id, r)| id.starts_with("facility:") && doc::read_header(&r.doc).is_ok())
+            .map(|(id, _)| id.clone())
+            .collect()
     }
 
     /// Edits a document this device holds, as this device's actor.

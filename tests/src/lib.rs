@@ -5,6 +5,7 @@
 //! - [`server`]: a real server on `127.0.0.1:0` with its own SQLite file, stoppable and restartable.
 //! - [`device`]: a simulated phone running the shared sync client over HTTP.
 //! - [`county`]: a small county whose facilities fire every rule, for the dashboard and export tests.
+//! - [`events`]: `GET /api/events` read as server-sent events.
 //! - [`browser`]: headless Chromium driven over WebDriver (chromedriver + fantoccini).
 //! - [`process`]: the real `mopai` binary as a child process, for kill -9 tests.
 //! - [`ledger`]: which changes each acknowledged sync request carried, and
@@ -17,6 +18,7 @@
 pub mod browser;
 pub mod county;
 pub mod device;
+pub mod events;
 pub mod ledger;
 pub mod process;
 pub mod raw;

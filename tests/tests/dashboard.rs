@@ -2,17 +2,13 @@
 //! `lead` event a county staff user receives when an inspector's sync
 //! commits a red result. Events are awaited with a bound, never slept for.
 
-use std::time::Duration;
-
 use mopai_shared::dashboard::{Dashboard, FacilityListRow, Lead};
 use mopai_shared::doc::Scope;
 use mopai_shared::ids::{DocId, FacilityId, VisitId};
 use mopai_shared::model::{Category, RiskLevel};
 use mopai_tests::county::{self, SPECS};
+use mopai_tests::events::Events;
 use mopai_tests::server::TestServer;
-
-/// Long enough for a loaded CI machine; an event that never comes fails here.
-const EVENT_WAIT: Duration = Duration::from_secs(30);
 
 async fn get<T: serde::de::DeserializeOwned>(
     server: &TestServer,
@@ -27,75 +23,6 @@ async fn get<T: serde::de::DeserializeOwned>(
         .expect("GET");
     let status = response.status().as_u16();
     (status, response.json().await.ok())
-}
-
-/// A `GET /api/events` stream, read as server-sent events.
-struct Events {
-    response: reqwest::Response,
-    buffer: String,
-}
-
-impl Events {
-    /// Opens the stream and waits for `ready`: from then on every lead
-    /// committed is delivered.
-    async fn open(server: &TestServer, token: &str) -> Self {
-        let response = reqwest::Client::new()
-            .get(server.url("/api/events"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET /api/events");
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["content-type"], "text/event-stream");
-        let mut events = Self {
-            response,
-            buffer: String::new(),
-        };
-        let (name, _) = events.next().await;
-        assert_eq!(name, "ready");
-        events
-    }
-
-    /// The next event's name and data, skipping keep-alive comments.
-    async fn next(&mut self) -> (String, String) {
-        tokio::time::timeout(EVENT_WAIT, async {
-            loop {
-                if let Some(end) = self.buffer.find("\n\n") {
-                    let block: String = self.buffer.drain(..end + 2).collect();
-                    let (mut name, mut data) = (String::new(), String::new());
-                    for line in block.lines() {
-                        if let Some(v) = line.strip_prefix("event:") {
-                            name = v.trim().to_owned();
-                        } else if let Some(v) = line.strip_prefix("data:") {
-                            data.push_str(v.trim_start());
-                        }
-                    }
-                    if !name.is_empty() {
-                        return (name, data);
-                    }
-                    continue;
-                }
-                let chunk = self
-                    .response
-                    .chunk()
-                    .await
-                    .expect("stream read")
-                    .expect("stream stays open");
-                self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-            }
-        })
-        .await
-        .expect("an event arrives in time")
-    }
-
-    async fn next_lead(&mut self) -> Lead {
-        loop {
-            let (name, data) = self.next().await;
-            if name == "lead" {
-                return serde_json::from_str(&data).expect("lead JSON");
-            }
-        }
-    }
 }
 
 /// Syncs one facility from `username`'s phone, as `county::SPECS[spec]` says.
@@ -129,7 +56,7 @@ async fn county_staff_get_a_lead_event_when_a_red_result_syncs() {
     let red = spec_index("福寿园养老院");
     assert_eq!(SPECS[red].level, RiskLevel::Red);
     let id = sync_facility(&server, "insp-a", townships[0], inspectors[0], red).await;
-    let lead = staff_events.next_lead().await;
+    let lead = staff_events.next_lead().await.expect("a lead");
     assert_eq!((lead.facility, lead.level), (id, RiskLevel::Red));
     assert_eq!(lead.township.name, county::TOWNSHIPS[0]);
     assert!(lead.main_problems.contains("R1"), "{}", lead.main_problems);
@@ -138,9 +65,12 @@ async fn county_staff_get_a_lead_event_when_a_red_result_syncs() {
     // its own township's, synced after the red one.
     let orange = spec_index("长青院");
     let own = sync_facility(&server, "insp-b", townships[1], inspectors[1], orange).await;
-    let heard = b_events.next_lead().await;
+    let heard = b_events.next_lead().await.expect("a lead");
     assert_eq!((heard.facility, heard.level), (own, RiskLevel::Orange));
-    assert_eq!(staff_events.next_lead().await.facility, own);
+    assert_eq!(
+        staff_events.next_lead().await.expect("a lead").facility,
+        own
+    );
 
     // A yellow result is no lead: the next one staff hear of is the red
     // result synced after it.
@@ -148,7 +78,10 @@ async fn county_staff_get_a_lead_event_when_a_red_result_syncs() {
     sync_facility(&server, "insp-a", townships[0], inspectors[0], yellow).await;
     let red = spec_index("夕阳红公寓");
     let newest = sync_facility(&server, "insp-a", townships[0], inspectors[0], red).await;
-    assert_eq!(staff_events.next_lead().await.facility, newest);
+    assert_eq!(
+        staff_events.next_lead().await.expect("a lead").facility,
+        newest
+    );
 }
 
 #[tokio::test]

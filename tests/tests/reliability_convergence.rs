@@ -12,8 +12,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
-use mopai_shared::doc::Scope;
-use mopai_shared::ids::{DocId, FacilityId, InterviewId, TownshipId, VisitId};
+use mopai_shared::ids::{InterviewId, TownshipId, VisitId};
 use mopai_shared::model::{Facility, ResidentInterview, Visit};
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
@@ -230,15 +229,9 @@ impl Transport for Faulty<'_> {
 }
 
 fn apply(phone: &mut Device, township: TownshipId, doc: usize, op: Op, created: &mut Vec<String>) {
-    let ids = editable_facilities(phone);
+    let ids = phone.editable_facilities();
     if ids.is_empty() || matches!(op, Op::Create) {
-        let mut f = Facility::default();
-        f.profile.name = format!("机构{}", created.len());
-        let id = phone.create(
-            DocId::facility(FacilityId::random()),
-            Scope::Township(township),
-            &f,
-        );
+        let id = phone.create_facility(township, &format!("机构{}", created.len()));
         created.push(id);
         return;
     }
@@ -457,19 +450,6 @@ fn phones_converge_under_partitions_drops_duplicates_and_replays() {
     if let Err(e) = result {
         panic!("{e}");
     }
-}
-
-/// Facilities the phone holds whole (a document announced by the server
-/// but not yet pulled, or the county settings, is not one to edit).
-fn editable_facilities(phone: &Device) -> Vec<String> {
-    phone
-        .replicas
-        .iter()
-        .filter(|(id, r)| {
-            id.starts_with("facility:") && mopai_shared::doc::read_header(&r.doc).is_ok()
-        })
-        .map(|(id, _)| id.clone())
-        .collect()
 }
 
 /// `phones[p]`, and `phones[q]` beside it when `q` is another phone.

@@ -83,13 +83,7 @@ impl World {
             .login(&server.url("/api/login"), "wang", PASSWORD)
             .await
             .expect("login");
-        let mut f = Facility::default();
-        f.profile.name = "康乐园".into();
-        let doc = phone.create(
-            DocId::facility(FacilityId::random()),
-            Scope::Township(township),
-            &f,
-        );
+        let doc = phone.create_facility(township, "康乐园");
         phone.sync().await.expect("sync");
         let token = phone.transport.token.clone().expect("token");
         Self {

@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use automerge::sync::State;
 use mopai_server::http::body::{BODY_GRACE, BODY_IDLE};
-use mopai_shared::doc::Scope;
-use mopai_shared::ids::{DocId, FacilityId, TownshipId, UserId, VisitId};
+use mopai_shared::ids::{TownshipId, UserId, VisitId};
 use mopai_shared::model::{Facility, Visit};
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
@@ -50,15 +49,7 @@ impl World {
             .await
             .expect("login");
         let ids = (0..3)
-            .map(|i| {
-                let mut f = Facility::default();
-                f.profile.name = format!("机构{i}");
-                phone.create(
-                    DocId::facility(FacilityId::random()),
-                    Scope::Township(township),
-                    &f,
-                )
-            })
+            .map(|i| phone.create_facility(township, &format!("机构{i}")))
             .collect();
         phone.sync().await.expect("first sync");
         let token = phone.transport.token.clone().expect("token");

@@ -21,15 +21,13 @@ use std::time::Duration;
 
 use calamine::{Data, Reader, Xlsx};
 use mopai_server::Config;
-use mopai_shared::dashboard::Lead;
 use mopai_shared::doc::Scope;
 use mopai_shared::ids::{DocId, FacilityId, VisitId};
 use mopai_tests::county::{self, PASSWORD, SPECS};
+use mopai_tests::events::Events;
 use mopai_tests::raw::{self, Send};
 use mopai_tests::server::TestServer;
 use sha2::{Digest, Sha256};
-
-const EVENT_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
@@ -227,63 +225,6 @@ async fn every_role_reads_exactly_the_photos_of_its_scope() {
         assert_eq!(anonymous.status(), 401);
     }
     println!("photo scope: {cells} cells (6 users x 3 uploaders x GET/HEAD), anonymous 401");
-}
-
-/// A `GET /api/events` stream read as server-sent events.
-struct Events {
-    response: reqwest::Response,
-    buffer: String,
-}
-
-impl Events {
-    async fn open(server: &TestServer, token: &str) -> Self {
-        let response = get(server, token, "/api/events").await;
-        assert_eq!(response.status(), 200);
-        let mut events = Self {
-            response,
-            buffer: String::new(),
-        };
-        assert_eq!(events.next().await.map(|e| e.0), Some("ready".to_string()));
-        events
-    }
-
-    /// The next named event, or `None` when the server ended the stream.
-    async fn next(&mut self) -> Option<(String, String)> {
-        tokio::time::timeout(EVENT_WAIT, async {
-            loop {
-                if let Some(end) = self.buffer.find("\n\n") {
-                    let block: String = self.buffer.drain(..end + 2).collect();
-                    let (mut name, mut data) = (String::new(), String::new());
-                    for line in block.lines() {
-                        if let Some(v) = line.strip_prefix("event:") {
-                            name = v.trim().to_owned();
-                        } else if let Some(v) = line.strip_prefix("data:") {
-                            data.push_str(v.trim_start());
-                        }
-                    }
-                    if !name.is_empty() {
-                        return Some((name, data));
-                    }
-                    continue;
-                }
-                match self.response.chunk().await {
-                    Ok(Some(chunk)) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
-                    _ => return None,
-                }
-            }
-        })
-        .await
-        .expect("an event or the end of the stream in time")
-    }
-
-    async fn next_lead(&mut self) -> Option<Lead> {
-        loop {
-            let (name, data) = self.next().await?;
-            if name == "lead" {
-                return Some(serde_json::from_str(&data).expect("lead JSON"));
-            }
-        }
-    }
 }
 
 /// Syncs a red facility from an inspector's phone; returns its id.

@@ -5,8 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use mopai_shared::doc::Scope;
-use mopai_shared::ids::{DocId, FacilityId, InterviewId, TownshipId, UserId, VisitId};
+use mopai_shared::ids::{InterviewId, TownshipId, UserId, VisitId};
 use mopai_shared::model::{Facility, ResidentInterview, Solvency, Visit};
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
@@ -30,16 +29,6 @@ async fn township_with(users: &[(&str, Role)]) -> (TestServer, TownshipId, Vec<D
         devices.push(device);
     }
     (server, township, devices)
-}
-
-fn new_facility(device: &mut Device, township: TownshipId, name: &str) -> String {
-    let mut facility = Facility::default();
-    facility.profile.name = name.into();
-    device.create(
-        DocId::facility(FacilityId::random()),
-        Scope::Township(township),
-        &facility,
-    )
 }
 
 /// A visit as an inspector records it: findings and two interviews.
@@ -92,7 +81,7 @@ async fn three_phones_editing_one_facility_offline_converge() {
         ("zhou", Role::TownshipLead),
     ])
     .await;
-    let id = new_facility(&mut phones[0], township, "康乐园养老院");
+    let id = phones[0].create_facility(township, "康乐园养老院");
     phones[0].sync().await.unwrap();
     for phone in &mut phones[1..] {
         phone.sync().await.unwrap();
@@ -207,7 +196,7 @@ async fn cut_requests_retried_lose_nothing_and_duplicate_nothing() {
         township_with(&[("wang", Role::Inspector), ("li", Role::Inspector)]).await;
     let wang = user_id(&phones[0]);
     let ids: Vec<String> = (0..4)
-        .map(|i| new_facility(&mut phones[0], township, &format!("机构{i}")))
+        .map(|i| phones[0].create_facility(township, &format!("机构{i}")))
         .collect();
     for id in &ids {
         phones[0].edit::<Facility>(id, |f| f.visits.push(visit(wang)));
@@ -283,7 +272,7 @@ fn fingerprint(server: &TestServer, ids: &[String]) -> (u64, Vec<Vec<automerge::
 async fn replaying_any_request_five_times_changes_nothing() {
     let (server, township, mut phones) = township_with(&[("wang", Role::Inspector)]).await;
     let wang = user_id(&phones[0]);
-    let id = new_facility(&mut phones[0], township, "福寿院");
+    let id = phones[0].create_facility(township, "福寿院");
     phones[0].edit::<Facility>(&id, |f| f.visits.push(visit(wang)));
     let phone = &mut phones[0];
     let recorder = Recorder {
@@ -315,7 +304,7 @@ async fn steady_state_is_one_small_request_and_a_visit_fits_the_budget() {
     let wang = user_id(&phones[0]);
     let phone = &mut phones[0];
     for i in 0..20 {
-        new_facility(phone, township, &format!("已同步机构{i}"));
+        phone.create_facility(township, &format!("已同步机构{i}"));
     }
     phone.sync().await.unwrap();
     phone.reload_from_storage();
@@ -348,7 +337,7 @@ async fn a_township_larger_than_one_request_pushes_and_pulls_in_one_session() {
         township_with(&[("wang", Role::Inspector), ("li", Role::Inspector)]).await;
     let count = 2 * MAX_DOCS_PER_REQUEST + 50;
     let ids: Vec<String> = (0..count)
-        .map(|i| new_facility(&mut phones[0], township, &format!("大乡镇机构{i}")))
+        .map(|i| phones[0].create_facility(township, &format!("大乡镇机构{i}")))
         .collect();
     let pushed = phones[0].sync().await.expect("push in batches");
     println!(
@@ -388,7 +377,7 @@ async fn a_township_larger_than_one_request_pushes_and_pulls_in_one_session() {
 async fn garbage_truncated_and_oversized_bodies_get_4xx_and_change_nothing() {
     let (server, township, mut phones) = township_with(&[("wang", Role::Inspector)]).await;
     let wang = user_id(&phones[0]);
-    let id = new_facility(&mut phones[0], township, "安康院");
+    let id = phones[0].create_facility(township, "安康院");
     phones[0].sync().await.unwrap();
     phones[0].edit::<Facility>(&id, |f| f.visits.push(visit(wang)));
     let phone = &mut phones[0];

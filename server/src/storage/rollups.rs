@@ -232,21 +232,11 @@ pub fn progress_of<'a>(
 fn total_of(rows: &[TownshipProgress], schedule: &Schedule, now: Timestamp) -> TownshipProgress {
     let mut t = progress_of(None, std::iter::empty(), 0, schedule, now);
     for r in rows {
-        let (l, tl) = (&r.listed, &mut t.listed);
-        tl.filed += l.filed;
-        tl.unfiled += l.unfiled;
-        tl.venue += l.venue;
-        tl.unknown += l.unknown;
-        tl.total += l.total;
+        t.listed.merge(&r.listed);
         t.visited += r.visited;
         t.reviewed += r.reviewed;
         t.interviews += r.interviews;
-        let (l, tl) = (&r.levels, &mut t.levels);
-        tl.red += l.red;
-        tl.orange += l.orange;
-        tl.yellow += l.yellow;
-        tl.green += l.green;
-        tl.total += l.total;
+        t.levels.merge(&r.levels);
         t.reported_to_county += r.reported_to_county;
         t.disposal.add(&r.disposal);
         t.publicity_activities += r.publicity_activities;
