@@ -77,6 +77,14 @@ pub struct DisposalPlan {
     pub resolved_on: Option<Day>,
 }
 
+impl DisposalPlan {
+    /// Past its deadline on `today` and not resolved: the plan page, the
+    /// lead's queue and the county's roll-ups all flag it.
+    pub fn overdue(&self, today: Day) -> bool {
+        self.resolved_on.is_none() && self.deadline.is_some_and(|d| d < today)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct Measure {
     #[key]
@@ -141,5 +149,34 @@ pub fn entry_state(visit: &Visit, review: Option<&Review>) -> EntryState {
         Some((ReviewState::Approved, _)) => EntryState::Approved,
         Some((ReviewState::Returned, at)) if submitted_at > at => EntryState::Resubmitted,
         Some((ReviewState::Returned, _)) => EntryState::Returned,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Day {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_plan_is_overdue_only_after_its_deadline_and_while_unresolved() {
+        let mut plan = DisposalPlan::default();
+        assert!(
+            !plan.overdue(day("2022-02-01")),
+            "no deadline, never overdue"
+        );
+        plan.deadline = Some(day("2022-01-31"));
+        assert!(
+            !plan.overdue(day("2022-01-31")),
+            "the deadline day itself is in time"
+        );
+        assert!(plan.overdue(day("2022-02-01")));
+        plan.resolved_on = Some(day("2022-02-03"));
+        assert!(
+            !plan.overdue(day("2022-02-10")),
+            "resolved late is no longer overdue"
+        );
     }
 }

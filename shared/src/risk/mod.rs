@@ -46,6 +46,7 @@
 //! - [`rules`]: the rules table ([`RULES`]), [`RuleId`], [`Clause`].
 //! - [`measures`]: measures per level.
 //! - [`disposal`]: U1/U2 paths and routing for unregistered venues.
+//! - [`plan`]: who needs a 一院一策 plan and the measures it starts with.
 //! - `verify`: the to-verify list.
 //! - [`assessment`]: [`classify`] and [`Assessment`].
 //! - [`level_view`]: computed beside confirmed level.
@@ -55,6 +56,7 @@ pub mod disposal;
 pub mod facts;
 pub mod level_view;
 pub mod measures;
+pub mod plan;
 pub mod prepay;
 pub mod rules;
 mod verify;
