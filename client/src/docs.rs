@@ -68,9 +68,9 @@ pub struct Library {
     pub has_settings: bool,
     /// The township's work log (the lead's), once created or synced.
     pub township_log: Option<Rc<TownshipLog>>,
-    /// The lead's documents (reviews, township log) with changes the server
-    /// has not acknowledged; facilities keep their own flag.
-    pub lead_unsynced: BTreeSet<DocId>,
+    /// Reviews, county records and the township log with changes the
+    /// server has not acknowledged; facilities keep their own flag.
+    pub unsynced_docs: BTreeSet<DocId>,
     /// `"{id}: {reason}"` for each document that could not be read.
     pub unreadable: Vec<String>,
 }
@@ -101,8 +101,13 @@ fn load_one(
     let unsynced = replica.has_unsent_changes();
     let doc = &replica.doc;
     let text = |e: DocError| e.to_string();
-    if unsynced && matches!(id.kind, DocKind::Review | DocKind::TownshipLog) {
-        lib.lead_unsynced.insert(id);
+    if unsynced
+        && matches!(
+            id.kind,
+            DocKind::Review | DocKind::County | DocKind::TownshipLog
+        )
+    {
+        lib.unsynced_docs.insert(id);
     }
     match (id.kind, id.facility_id()) {
         (DocKind::Facility, Some(f)) => {

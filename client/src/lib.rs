@@ -13,7 +13,8 @@
 //! - [`docs`]: stored bytes → facility entries, reviews, county records, settings, conflicts.
 //! - [`list`]: the facility list's rows, filters and order.
 //! - [`dashboard`]: the county dashboard's rows, chart geometry, lead feed, SSE parser, exports.
-//! - [`review`]: the township lead's decisions, queue, work log, conflicts and sign-off.
+//! - [`review`]: the township lead's decisions, queue, work log, conflicts, sign-off and 一院一策 plans.
+//! - [`county`]: county staff's online checks: the form's draft, validation, the edit.
 //! - [`facility`]: creating a facility document through the shared schema.
 //! - [`backoff`]: when the sync loop runs next.
 //! - [`clock`]: the phone's clock and time zone as stored timestamps.
@@ -30,6 +31,7 @@
 
 pub mod backoff;
 pub mod clock;
+pub mod county;
 pub mod dashboard;
 pub mod docs;
 pub mod facility;

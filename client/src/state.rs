@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use mopai_shared::api::Me;
-use mopai_shared::ids::FacilityId;
+use mopai_shared::ids::{DocId, FacilityId};
 use mopai_shared::model::{CountyRecord, CountySettings, FacilityReview};
 use mopai_shared::risk::{Assessment, LevelView, classify};
 use serde::{Deserialize, Serialize};
@@ -180,6 +180,12 @@ pub enum Action {
     FilterChanged(Filter),
     /// The township lead's flow (see [`crate::review::action`]).
     Review(ReviewAction),
+    /// A county document as just written to the phone (county staff's
+    /// online checks); the level shown follows at once.
+    CountyStored {
+        facility: FacilityId,
+        record: Box<CountyRecord>,
+    },
     Failed(String),
     DismissError,
 }
@@ -192,7 +198,7 @@ impl AppState {
             .values()
             .filter(|e| e.unsynced)
             .count()
-            + self.library.lead_unsynced.len()
+            + self.library.unsynced_docs.len()
     }
 
     pub fn is_syncing(&self) -> bool {
@@ -337,6 +343,12 @@ impl AppState {
             Action::OnlineChanged(online) => self.online = online,
             Action::FilterChanged(filter) => self.filter = filter,
             Action::Review(action) => crate::review::action::reduce(&mut self, action),
+            // Written first and shown after, as the lead's documents are.
+            Action::CountyStored { facility, record } => {
+                Rc::make_mut(&mut self.library.county).insert(facility, *record);
+                self.library.unsynced_docs.insert(DocId::county(facility));
+                self.error = None;
+            }
             Action::Failed(message) => self.error = Some(message),
             Action::DismissError => self.error = None,
         }
@@ -472,6 +484,39 @@ mod tests {
         let (assessment, view) = s.assessment(a.id).unwrap();
         assert_eq!(assessment.level, mopai_shared::model::RiskLevel::Red);
         assert_eq!(view.effective(), assessment.level);
+    }
+
+    #[test]
+    fn a_stored_blacklist_check_raises_the_level_shown_and_waits_for_a_sync() {
+        use mopai_shared::ids::CheckId;
+        use mopai_shared::model::{CheckFinding, CheckSource, OnlineCheck, RiskLevel};
+        let a = entry("甲");
+        let s = run([Action::Loaded {
+            library: library(std::slice::from_ref(&a)),
+            upto: 0,
+        }]);
+        assert_ne!(s.assessment(a.id).unwrap().0.level, RiskLevel::Orange);
+        let check = OnlineCheck {
+            id: CheckId::random(),
+            source: CheckSource::CreditChina,
+            subject: "甲".into(),
+            finding: Some(CheckFinding::BlacklistElderlyCare),
+            detail: String::new(),
+            checked_on: "2022-01-16".parse().unwrap(),
+            reference: "黑名单 2022-01".into(),
+            checked_by: UserId::random(),
+        };
+        let s = s.reduce(Action::CountyStored {
+            facility: a.id,
+            record: Box::new(CountyRecord {
+                online_checks: vec![check],
+                notes: Vec::new(),
+            }),
+        });
+        let (assessment, _) = s.assessment(a.id).unwrap();
+        assert_eq!(assessment.level, RiskLevel::Orange);
+        assert!(assessment.fired_ids().any(|r| r.code() == "O3"));
+        assert_eq!(s.unsynced_count(), 1, "the county record waits for a sync");
     }
 
     #[test]

@@ -36,14 +36,14 @@ pub(crate) fn reduce(state: &mut AppState, action: ReviewAction) {
         // until a sync's reload says otherwise.
         ReviewAction::ReviewStored { facility, review } => {
             Rc::make_mut(&mut state.library.reviews).insert(facility, *review);
-            state.library.lead_unsynced.insert(DocId::review(facility));
+            state.library.unsynced_docs.insert(DocId::review(facility));
             state.error = None;
         }
         ReviewAction::LogStored { township, log } => {
             state.library.township_log = Some(Rc::new(*log));
             state
                 .library
-                .lead_unsynced
+                .unsynced_docs
                 .insert(DocId::township_log(township));
             state.error = None;
         }
@@ -139,6 +139,37 @@ mod tests {
             RiskLevel::Green,
             "the computed one is kept"
         );
+    }
+
+    #[test]
+    fn a_stored_plan_past_its_deadline_shows_as_overdue() {
+        use crate::review::plan::PlanEdit;
+        use crate::review::plans::{self, PlanStatus};
+        let mut a = facility("甲", &[Some("2022-01-14T09:00:00+08:00")]);
+        a.body.visits[0].findings.suspected_fraud = Some(true);
+        let today = "2022-01-25".parse().unwrap();
+        let s = run(
+            AppState::default(),
+            [Action::Loaded {
+                library: library(std::slice::from_ref(&a), &[]),
+                upto: 0,
+            }],
+        );
+        let listed = plans::rows(&s.library, today);
+        assert_eq!(listed[0].status, PlanStatus::NotStarted, "red needs a plan");
+        let mut review = FacilityReview::default();
+        let measures = mopai_shared::risk::plan::prefill(RiskLevel::Red, None);
+        for edit in [
+            PlanEdit::Prefill(measures),
+            PlanEdit::Deadline("2022-01-20".parse().ok()),
+        ] {
+            apply(&mut review, &ReviewEdit::Plan(edit)).unwrap();
+        }
+        let s = run(s, [stored(a.id, &review)]);
+        let listed = plans::rows(&s.library, today);
+        assert_eq!(listed[0].status, PlanStatus::Overdue);
+        assert_eq!((listed[0].measures, listed[0].done), (4, 0));
+        assert_eq!(s.unsynced_count(), 1);
     }
 
     #[test]

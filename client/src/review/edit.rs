@@ -13,6 +13,8 @@ use mopai_shared::model::{
 };
 use mopai_shared::risk::LevelView;
 
+use super::plan::{self, PlanEdit, PlanError};
+
 /// The lead's level beside the computed one (DOMAIN §4: both are kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelDecision {
@@ -58,6 +60,8 @@ pub enum ReviewEdit {
     },
     /// Sign the facility off for the township's tables.
     SignOff(SignOff),
+    /// Change the facility's 一院一策 plan.
+    Plan(PlanEdit),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +74,8 @@ pub enum ReviewError {
     SignerRequired,
     #[error("这条记录现在不能这样处理（{0}）")]
     NotAllowed(&'static str),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
 }
 
 /// The level to offer the lead first: their confirmation of this visit,
@@ -117,6 +123,8 @@ pub fn check(edit: &ReviewEdit, state: EntryState) -> Result<(), ReviewError> {
         ReviewEdit::Confirm { level, .. } if can.confirm => level.check(),
         ReviewEdit::SignOff(s) if s.note.trim().is_empty() => Err(ReviewError::SignerRequired),
         ReviewEdit::SignOff(_) => Ok(()),
+        // A plan does not depend on any entry's state.
+        ReviewEdit::Plan(p) => Ok(plan::check(p)?),
         _ => Err(ReviewError::NotAllowed(state.label_zh())),
     }
 }
@@ -172,6 +180,7 @@ pub fn apply(review: &mut FacilityReview, edit: &ReviewEdit) -> Result<(), Revie
             }
             review.signoff = Some(signoff.clone());
         }
+        ReviewEdit::Plan(p) => plan::apply(&mut review.disposal, p)?,
     }
     Ok(())
 }

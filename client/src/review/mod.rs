@@ -6,7 +6,9 @@
 //! `services::review` writes it into the document as stored now and hands the
 //! stored body to the reducer through [`action::ReviewAction`].
 //!
-//! - [`edit`]: approve, return with a comment, confirm or change the level, sign off.
+//! - [`edit`]: approve, return with a comment, confirm or change the level, sign off, plan edits.
+//! - [`plan`]: changes to the 一院一策 plan ([`plan::PlanEdit`]).
+//! - [`plans`]: where each facility's plan stands (overdue first).
 //! - [`queue`]: one row per submitted visit, counts (new / returned / approved), filters.
 //! - [`log`]: the township log's field tables, the new-activity draft and [`log::LogEdit`].
 //! - [`conflict`]: settling a facility field two people set differently.
@@ -17,6 +19,8 @@ pub mod action;
 pub mod conflict;
 pub mod edit;
 pub mod log;
+pub mod plan;
+pub mod plans;
 pub mod queue;
 pub mod signoff;
 
