@@ -6,6 +6,8 @@
 //! - `/facility/new`: a facility found on the spot ([`pages::new_facility`]);
 //! - `/facility/:id`: profile, level, visits, interviews, photos ([`pages::facility`]);
 //! - `/facility/:id/visit/:visit`: the stepped visit form ([`pages::visit`]);
+//! - `/facility/:id/plan`: the 一院一策 plan ([`pages::plan`]);
+//! - `/facility/:id/checks`: county staff's online checks ([`pages::checks`]);
 //! - `/review`: the township lead's queue, conflicts and sign-off ([`pages::review`]);
 //! - `/review/:facility/:visit`: one entry under review ([`pages::review::visit`]);
 //! - `/township-log`: the township work log ([`pages::township_log`]);
@@ -39,6 +41,10 @@ pub enum Route {
     Facility { id: String },
     #[at("/facility/:id/visit/:visit")]
     Visit { id: String, visit: String },
+    #[at("/facility/:id/plan")]
+    FacilityPlan { id: String },
+    #[at("/facility/:id/checks")]
+    FacilityChecks { id: String },
     #[at("/review")]
     Review,
     #[at("/review/:facility/:visit")]
@@ -197,6 +203,8 @@ fn switch(route: Route) -> Html {
         Route::NewFacility => html! { <pages::new_facility::NewFacility /> },
         Route::Facility { id } => html! { <pages::facility::FacilityPage {id} /> },
         Route::Visit { id, visit } => html! { <pages::visit::VisitPage {id} {visit} /> },
+        Route::FacilityPlan { id } => html! { <pages::plan::PlanPage {id} /> },
+        Route::FacilityChecks { id } => html! { <pages::checks::ChecksPage {id} /> },
         Route::Review => html! { <pages::review::ReviewQueue /> },
         Route::ReviewVisit { facility, visit } => {
             html! { <pages::review::visit::ReviewVisit {facility} {visit} /> }

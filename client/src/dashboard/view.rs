@@ -40,17 +40,20 @@ pub struct TownshipRow {
 
 impl TownshipRow {
     pub fn overdue(&self) -> bool {
-        self.survey_overdue || self.review_overdue
+        self.survey_overdue || self.review_overdue || self.plans_overdue > 0
     }
 
-    /// "摸排逾期、审核逾期", empty when on time.
+    /// "摸排逾期、审核逾期、一院一策逾期 2 家", empty when on time.
     pub fn overdue_text(&self) -> String {
         let mut parts = Vec::new();
         if self.survey_overdue {
-            parts.push("摸排逾期");
+            parts.push("摸排逾期".to_owned());
         }
         if self.review_overdue {
-            parts.push("审核逾期");
+            parts.push("审核逾期".to_owned());
+        }
+        if self.plans_overdue > 0 {
+            parts.push(format!("一院一策逾期 {} 家", self.plans_overdue));
         }
         parts.join("、")
     }
@@ -303,6 +306,10 @@ pub(crate) mod tests {
         assert_eq!(rows[0].overdue_text(), "摸排逾期");
         assert_eq!(rows[1].coverage, "100%");
         assert!(!rows[1].overdue());
+        let mut late = rows[1].clone();
+        late.plans_overdue = 2;
+        assert!(late.overdue(), "an overdue 一院一策 marks the township");
+        assert_eq!(late.overdue_text(), "一院一策逾期 2 家");
         let total = total_row(&d);
         assert_eq!((total.name.as_str(), total.key.as_str()), ("合计", ""));
         assert_eq!((total.listed, total.visited), (10, 6));

@@ -1,5 +1,7 @@
-//! Writing the township lead's work to IndexedDB: review decisions, the
-//! township log, and conflict picks on facility documents.
+//! Writing the township lead's work to IndexedDB: review decisions and
+//! plans, the township log, and conflict picks on facility documents; and
+//! county staff's online checks, which are the same read-change-write of a
+//! document the inspector's writer does not handle.
 //!
 //! The same discipline as the inspector's [`writer`](mod@super::writer): one
 //! flush at a time takes the whole queue under the store lock, reads each
@@ -18,6 +20,7 @@ use mopai_shared::ids::{DocId, FacilityId, TownshipId};
 use wasm_bindgen_futures::spawn_local;
 
 use super::Services;
+use crate::county::{self, CountyEdit};
 use crate::review::action::ReviewAction;
 use crate::review::conflict::{ConflictPick, resolve};
 use crate::review::edit::{self, ReviewEdit};
@@ -41,6 +44,13 @@ pub enum LeadEdit {
         facility: FacilityId,
         pick: ConflictPick,
     },
+    /// County staff's change to a facility's county document, which lives
+    /// in the facility's township.
+    County {
+        facility: FacilityId,
+        township: TownshipId,
+        edit: CountyEdit,
+    },
 }
 
 impl LeadEdit {
@@ -49,6 +59,7 @@ impl LeadEdit {
             LeadEdit::Review { facility, .. } => DocId::review(*facility),
             LeadEdit::Log { township, .. } => DocId::township_log(*township),
             LeadEdit::Resolve { facility, .. } => DocId::facility(*facility),
+            LeadEdit::County { facility, .. } => DocId::county(*facility),
         }
     }
 }
@@ -145,6 +156,20 @@ impl Services {
                     facility_changed = true;
                     self.resolve_picks(id, *facility, &actor, &edits).await?
                 }
+                LeadEdit::County {
+                    facility, township, ..
+                } => {
+                    let mine = edits.iter().filter_map(|e| match e {
+                        LeadEdit::County { edit, .. } => Some(edit),
+                        _ => None,
+                    });
+                    let (record, failed) = self
+                        .rewrite(id, *township, &actor, mine, county::apply)
+                        .await?;
+                    let (facility, record) = (*facility, Box::new(record));
+                    self.dispatch(Action::CountyStored { facility, record });
+                    failed
+                }
             };
             failed.extend(outcome);
         }
@@ -154,7 +179,7 @@ impl Services {
         }
     }
 
-    /// Reads (or creates) a lead's document, applies `edits` to its body,
+    /// Reads (or creates) a review, log or county document, applies `edits` to its body,
     /// and stores it. Returns the stored body and the messages of edits that
     /// could not be applied (the others are kept).
     async fn rewrite<'a, B: DocBody, E: 'a, Why: ToString>(

@@ -10,7 +10,8 @@
 //! - lead feed: `#unread-count` (button; the number of unread leads, marks
 //!   them read), `#lead-feed-status` (`data-status` = `off|connecting|live|retrying|failed`),
 //!   `#mark-read`, `#lead-feed` > `li.lead[data-facility][data-level]`
-//!   (`.unread` until read; tapping one marks all read), `#lead-feed-empty`;
+//!   (`.unread` until read; tapping one marks all read; `a.open-checks` and
+//!   `a.open-plan` lead to the facility's online checks and plan), `#lead-feed-empty`;
 //! - `#township-table` > `tbody tr[data-township=<id>]` with `td.listed`,
 //!   `td.visited`, `td.reviewed`, `td.coverage`, `td.overdue`; an overdue
 //!   row has class `overdue`; `tfoot tr.total`;
@@ -292,6 +293,14 @@ fn LeadFeedView(props: &LeadFeedProps) -> Html {
                         if !lead.main_problems.is_empty() {
                             <p class="problems">{ &lead.main_problems }</p>
                         }
+                        <p class="lead-links">
+                            <Link<Route> to={Route::FacilityChecks { id: lead.facility.to_string() }} classes="open-checks">
+                                { "网上核查" }
+                            </Link<Route>>
+                            <Link<Route> to={Route::FacilityPlan { id: lead.facility.to_string() }} classes="open-plan">
+                                { "一院一策" }
+                            </Link<Route>>
+                        </p>
                     </li>
                 }) }
             </ul>

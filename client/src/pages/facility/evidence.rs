@@ -4,12 +4,16 @@
 //!
 //! Element ids: `#interviews` > `li.interview-row`; `#photos` >
 //! `figure.photo` (`img.photo-img`, `figcaption`, `.upload-state`);
-//! `#online-checks` > `li.online-check`.
+//! `#online-checks` > `li.online-check`, `#open-checks` (link to the checks page).
 
 use std::rc::Rc;
 
+use mopai_shared::ids::FacilityId;
 use mopai_shared::model::{CountyRecord, ResidentInterview};
 use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
 
 use crate::components::photo_thumb::PhotoThumb;
 use crate::docs::FacilityEntry;
@@ -103,12 +107,19 @@ pub fn upload_state(pending: bool) -> &'static str {
 
 #[derive(Properties, PartialEq)]
 pub struct ChecksProps {
+    pub facility: FacilityId,
     pub county: Option<CountyRecord>,
 }
 
-/// 互联网大数据 checks recorded by county staff (信用中国, 裁判文书网, …).
+/// 互联网大数据 checks recorded by county staff (信用中国, 裁判文书网, …),
+/// with the way to the checks page, where county staff add them.
 #[function_component]
 pub fn OnlineChecks(props: &ChecksProps) -> Html {
+    let link = html! {
+        <Link<Route> to={Route::FacilityChecks { id: props.facility.to_string() }}>
+            <span id="open-checks">{ "网上核查页面" }</span>
+        </Link<Route>>
+    };
     let Some(county) = props
         .county
         .as_ref()
@@ -118,12 +129,14 @@ pub fn OnlineChecks(props: &ChecksProps) -> Html {
             <section class="card" id="online-checks">
                 <h2>{ "网上核查" }</h2>
                 <p class="hint">{ "县民政局尚未录入网上核查结果（或尚未同步到本机）。" }</p>
+                { link }
             </section>
         };
     };
     html! {
         <section class="card" id="online-checks">
             <h2>{ "网上核查" }</h2>
+            { link }
             <ul>
                 { for county.online_checks.iter().map(|c| html! {
                     <li class="online-check" key={c.id.to_string()}>

@@ -3,7 +3,8 @@
 //! and photos, and the county's online checks.
 //!
 //! Element ids: `#facility-name` (h1), `#facility-level` (badge, `data-level`),
-//! `#facility-category`; then each section's ids:
+//! `#facility-category`, `#open-plan` (the 一院一策 page, when the facility needs
+//! one; `.plan-link.overdue` when overdue); then each section's ids:
 //! - `#conflicts` (`conflicts`), `#level-panel` (`components::level`),
 //! - `#visits`, `#new-visit` (`visits`), `#profile` (`profile`),
 //! - `#interviews`, `#photos`, `#online-checks` (`evidence`).
@@ -14,7 +15,9 @@
 //! - [`evidence`]: interviews and photos of all visits, online checks.
 //! - [`conflicts`]: fields two people recorded differently, both values shown.
 
+use mopai_shared::risk::plan::needs_plan;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::app::{Route, not_found};
 use crate::components::level::{LevelBadge, LevelPanel};
@@ -55,6 +58,9 @@ pub fn FacilityPage(props: &FacilityPageProps) -> Html {
     );
     let category = entry.body.category.map_or("类别未定", |c| c.label_zh());
     let (assessment, view) = state.assessment(entry.id).expect("the entry is loaded");
+    let overdue = review
+        .as_ref()
+        .is_some_and(|r| r.disposal.overdue(crate::clock::now().day()));
     let title = if entry.body.profile.name.is_empty() {
         "（未命名）".to_owned()
     } else {
@@ -69,6 +75,13 @@ pub fn FacilityPage(props: &FacilityPageProps) -> Html {
                 if row.priority { <span class="tag priority">{ "重点排查" }</span> }
                 if entry.unsynced { <span class="tag unsynced">{ "未同步" }</span> }
             </p>
+            if needs_plan(&assessment, view.effective()) || review.as_ref().is_some_and(|r| r.disposal != Default::default()) {
+                <p class={classes!("plan-link", overdue.then_some("overdue"))}>
+                    <Link<Route> to={Route::FacilityPlan { id: entry.id.to_string() }}>
+                        <span id="open-plan">{ if overdue { "一院一策（已逾期）" } else { "一院一策处置方案" } }</span>
+                    </Link<Route>>
+                </p>
+            }
             if let Some(error) = &state.error {
                 <p class="error" role="alert" id="error">{ error }</p>
             }
@@ -78,7 +91,7 @@ pub fn FacilityPage(props: &FacilityPageProps) -> Html {
             <profile::Profile entry={entry.clone()} />
             <evidence::Interviews entry={entry.clone()} />
             <evidence::Photos entry={entry.clone()} />
-            <evidence::OnlineChecks county={state.county(entry.id).cloned()} />
+            <evidence::OnlineChecks facility={entry.id} county={state.county(entry.id).cloned()} />
         </main>
     }
 }

@@ -9,10 +9,14 @@
 //!   (select: `red|orange|yellow|green`, empty is all);
 //! - `#review-queue` > `li.review-row[data-facility=<uuid>][data-visit=<uuid>][data-state=<code>]`
 //!   holding `a.open-review`, `.name`, `.village`, `.entry-state`, `.submitted-at`,
-//!   `.level[data-level]` and, when there are some, `.tag.conflict`;
+//!   `.level[data-level]` and, when there are some, `.tag.conflict`, and
+//!   `.tag.plan-overdue` when the facility's 一院一策 plan is overdue;
 //!   `#review-empty` when nothing matches;
 //! - `#conflict-queue` > `.conflict-facility[data-facility=<uuid>]`, each holding the
 //!   picker of [`resolve`] (`.resolve-conflicts` inside);
+//! - `#plan-list` (facilities needing a plan) > `li.plan-row[data-facility][data-status]`
+//!   (`.overdue` when overdue; `a.open-plan`, `.plan-status`, `.deadline`, `.done`),
+//!   `#plans-overdue`;
 //! - `#signoff` (see [`signoff`]); `#review-error`;
 //! - on the home page, [`LeadNav`]: `#lead-nav`, `#nav-review` (with the number waiting),
 //!   `#nav-township-log`.
@@ -23,6 +27,9 @@
 //! - [`resolve`]: picking one value of a conflicting field.
 //! - [`signoff`]: the lead's signature on the township's tables.
 
+use std::rc::Rc;
+
+use mopai_shared::ids::FacilityId;
 use mopai_shared::model::RiskLevel;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -37,6 +44,7 @@ use crate::components::top_bar::TopBar;
 use crate::hooks::use_app;
 use crate::review::action::ReviewAction;
 use crate::review::is_lead;
+use crate::review::plans::{self, PlanRow, PlanStatus};
 use crate::review::queue::{Bucket, QueueFilter, QueueRow};
 use crate::services::review::LeadEdit;
 use crate::state::Action;
@@ -99,6 +107,12 @@ pub fn ReviewQueue() -> Html {
             </button>
         }
     };
+    let plans = plans::rows(&state.library, crate::clock::now().day());
+    let overdue: Vec<FacilityId> = plans
+        .iter()
+        .filter(|p| p.status == PlanStatus::Overdue)
+        .map(|p| p.facility)
+        .collect();
     let shown: Vec<&QueueRow> = rows.iter().filter(|r| filter.matches(r)).collect();
     let conflicted: Vec<_> = state
         .library
@@ -138,7 +152,7 @@ pub fn ReviewQueue() -> Html {
                         </p>
                     }
                     <ul class="facility-list review-queue" id="review-queue">
-                        { for shown.into_iter().map(queue_row) }
+                        { for shown.into_iter().map(|r| queue_row(r, overdue.contains(&r.facility))) }
                     </ul>
                 </section>
                 <aside class="side-column">
@@ -153,6 +167,7 @@ pub fn ReviewQueue() -> Html {
                             }) }
                         </section>
                     }
+                    <PlanList rows={Rc::new(plans)} />
                     <signoff::SignOffPanel />
                 </aside>
             </div>
@@ -173,7 +188,51 @@ fn on_filter<T: 'static>(
     })
 }
 
-fn queue_row(r: &QueueRow) -> Html {
+/// The facilities that need a 一院一策 plan, overdue ones first and marked.
+#[derive(Properties, PartialEq)]
+struct PlanListProps {
+    rows: Rc<Vec<PlanRow>>,
+}
+
+#[function_component]
+fn PlanList(props: &PlanListProps) -> Html {
+    if props.rows.is_empty() {
+        return Html::default();
+    }
+    let overdue = props
+        .rows
+        .iter()
+        .filter(|p| p.status == PlanStatus::Overdue)
+        .count();
+    html! {
+        <section class={classes!("card", (overdue > 0).then_some("warn-card"))} id="plan-list">
+            <h2>{ "一院一策" }</h2>
+            if overdue > 0 {
+                <p class="error" id="plans-overdue">{ format!("{overdue} 家已超过化解时限") }</p>
+            }
+            <ul class="facility-list">
+                { for props.rows.iter().map(|p| html! {
+                    <li class={classes!("facility-row", "plan-row", (p.status == PlanStatus::Overdue).then_some("overdue"))}
+                        key={p.facility.to_string()} data-facility={p.facility.to_string()} data-status={p.status.code()}>
+                        <Link<Route> to={Route::FacilityPlan { id: p.facility.to_string() }} classes="open-facility open-plan">
+                            <div class="row-main">
+                                <span class="name">{ &p.name }</span>
+                                <LevelBadge level={Some(p.level)} />
+                            </div>
+                            <div class="row-tags">
+                                <span class={classes!("tag", "plan-status", format!("plan-{}", p.status.code()))}>{ p.status.label_zh() }</span>
+                                if let Some(d) = p.deadline { <span class="deadline">{ format!("时限 {d}") }</span> }
+                                <span class="done">{ format!("措施 {}/{}", p.done, p.measures) }</span>
+                            </div>
+                        </Link<Route>>
+                    </li>
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+fn queue_row(r: &QueueRow, plan_overdue: bool) -> Html {
     let to = Route::ReviewVisit {
         facility: r.facility.to_string(),
         visit: r.visit.to_string(),
@@ -194,6 +253,7 @@ fn queue_row(r: &QueueRow) -> Html {
                     if !r.village.is_empty() { <span class="village">{ &r.village }</span> }
                     <span class="submitted-at">{ when }</span>
                     if r.conflicts > 0 { <span class="tag conflict">{ format!("{} 处不一致", r.conflicts) }</span> }
+                    if plan_overdue { <span class="tag plan-overdue">{ "一院一策逾期" }</span> }
                 </div>
             </Link<Route>>
         </li>

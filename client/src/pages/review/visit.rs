@@ -9,7 +9,7 @@
 //! Element ids:
 //! - `#review-visit`, `#review-title` (facility name), `#review-state`
 //!   (`data-state` = submitted|returned|resubmitted|approved), `#review-submitted-at`,
-//!   `#open-facility` (link to the facility page), `#jump-decision` (phones: scrolls
+//!   `#open-facility` (link to the facility page), `#open-plan` (its 一院一策 plan), `#jump-decision` (phones: scrolls
 //!   down to the decision), `#facility-signoff`;
 //! - `#review-conflicts` (see [`super::resolve`]), `#review-thread` (`.lead-comment`, `.reply`);
 //! - the record, each a `<details>`: `#rv-arrival`, `#rv-checklist`, `#rv-interviews`,
@@ -121,6 +121,7 @@ pub fn ReviewVisit(props: &ReviewVisitProps) -> Html {
                     { visit.submitted_at.map_or(String::new(), |t| format!("提交于 {}", short(&t))) }
                 </span>
                 <Link<Route> to={Route::facility(entry.id)}><span id="open-facility">{ "机构页面" }</span></Link<Route>>
+                <Link<Route> to={Route::FacilityPlan { id: entry.id.to_string() }}><span id="open-plan">{ "一院一策" }</span></Link<Route>>
             </p>
             <button type="button" class="jump-decision" id="jump-decision" onclick={jump_to_decision}>
                 { "写审核意见 ↓" }
