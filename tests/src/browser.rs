@@ -154,6 +154,23 @@ impl Browser {
         assert_eq!(controlled, json!(true), "service worker never took control");
     }
 
+    /// Waits for the element, then sets its value as the browser's own
+    /// picker would and fires `input` and `change`. For `<input type=date>`,
+    /// whose typed form depends on the browser's locale.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let (css_js, value_js) = (json!(css), json!(value));
+        let done = self
+            .eval(&format!(
+                "(e => {{ e.value = {value_js};\
+                   e.dispatchEvent(new Event('input', {{bubbles: true}}));\
+                   e.dispatchEvent(new Event('change', {{bubbles: true}}));\
+                   return e.value; }})(document.querySelector({css_js}))"
+            ))
+            .await;
+        assert_eq!(done, json!(value), "set {css}");
+    }
+
     /// Logs in on the page and waits for the home screen.
     pub async fn login(&self, username: &str, password: &str) {
         self.fill("#username", username).await;

@@ -5,13 +5,14 @@
 //!
 //! Element ids and classes:
 //! - `#plan-page`, `#plan-title`, `#plan-level` (badge), `#plan-status`
-//!   (`data-status` = overdue|not_started|in_progress|resolved; class `overdue`
-//!   when overdue), `#plan-overdue` (warning), `#plan-readonly`, `#plan-error`,
+//!   (`data-status` = overdue|not_started|in_progress|resolved; class `plan-<status>`),
+//!   `#plan-overdue` (warning), `#plan-readonly`, `#plan-error`,
 //!   `#plan-not-needed`, `#plan-open-facility`;
+//! - `#plan-measures` (see [`measures`]);
 //! - `#plan-responsible`: `#plan-unit`, `#plan-person`, `#plan-deadline`
 //!   (date), each with `#<id>-error`;
 //! - `#resolve` / `#reopen`, `#plan-resolved`;
-//! - `#plan-measures` (see [`measures`]), `#plan-progress` (see [`progress`]).
+//! - `#plan-progress` (see [`progress`]).
 //!
 //! # Layout
 //! - [`measures`]: the measures, ticked off when done, refunds, adding one.
@@ -177,7 +178,11 @@ fn PlanEditor(props: &EditorProps) -> Html {
     let status = PlanStatus::of(Some(stored), today);
     let title = format!("一院一策：{}", entry.body.profile.name);
     let part = PartProps {
-        errors: Rc::new(plan_errors(&review, &plan, today)),
+        // Nothing is stored before the first change: no reproach yet.
+        errors: Rc::new(match is_prefilled {
+            true => Vec::new(),
+            false => plan_errors(&review, &plan, today),
+        }),
         plan,
         writer: writer.clone(),
         today,
@@ -210,8 +215,8 @@ fn PlanEditor(props: &EditorProps) -> Html {
             if writer.is_none() {
                 <p class="hint" id="plan-readonly">{ "一院一策由乡镇分管领导制定和更新，此处只读。" }</p>
             }
-            <Responsible ..part.clone() />
             <measures::Measures ..part.clone() />
+            <Responsible ..part.clone() />
             <progress::Progress ..part />
         </main>
     }
