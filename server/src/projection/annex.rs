@@ -154,7 +154,7 @@ impl PlanRecord {
 
     /// Past its deadline on `today` and not resolved.
     pub fn overdue(&self, today: Day) -> bool {
-        self.resolved_on.is_none() && self.deadline.is_some_and(|d| d < today)
+        mopai_shared::model::review::plan_overdue(self.deadline, self.resolved_on, today)
     }
 }
 

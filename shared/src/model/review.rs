@@ -81,8 +81,14 @@ impl DisposalPlan {
     /// Past its deadline on `today` and not resolved: the plan page, the
     /// lead's queue and the county's roll-ups all flag it.
     pub fn overdue(&self, today: Day) -> bool {
-        self.resolved_on.is_none() && self.deadline.is_some_and(|d| d < today)
+        plan_overdue(self.deadline, self.resolved_on, today)
     }
+}
+
+/// The one overdue rule, for a plan and for its projection: past the
+/// deadline on `today`, and not resolved.
+pub fn plan_overdue(deadline: Option<Day>, resolved_on: Option<Day>, today: Day) -> bool {
+    resolved_on.is_none() && deadline.is_some_and(|d| d < today)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
