@@ -2,7 +2,10 @@
 //!
 //! One SQLite file in WAL mode. Writes go through a single connection behind
 //! a mutex, so commits are serialised and sequence numbers follow commit
-//! order. Callers run these blocking functions off the async runtime.
+//! order. Reads take one of a few query-only connections: in WAL a reader
+//! sees the last commit and neither waits for the writer nor holds it up, so
+//! a county export or dashboard never stalls the phones' syncs. Callers run
+//! these blocking functions off the async runtime.
 //!
 //! - [`schema`]: embedded migrations, applied on open.
 //! - [`docs`]: Automerge documents as change chunks, the server sequence.
@@ -31,8 +34,8 @@ mod text;
 pub mod townships;
 pub mod users;
 
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
 
@@ -40,9 +43,22 @@ use crate::config::Durability;
 
 pub use docs::{DocWrite, StoredDocMeta};
 
+/// Read connections open at most at once; more readers wait for one.
+const MAX_READERS: usize = 4;
+
 #[derive(Debug)]
 pub struct Storage {
     writer: Mutex<Connection>,
+    path: PathBuf,
+    readers: Mutex<Readers>,
+    reader_returned: Condvar,
+}
+
+/// Idle read connections, and how many exist (idle or lent out).
+#[derive(Debug, Default)]
+struct Readers {
+    idle: Vec<Connection>,
+    open: usize,
 }
 
 impl Storage {
@@ -52,7 +68,40 @@ impl Storage {
         schema::migrate(&mut conn)?;
         Ok(Self {
             writer: Mutex::new(conn),
+            path: path.to_path_buf(),
+            readers: Mutex::default(),
+            reader_returned: Condvar::new(),
         })
+    }
+
+    /// An idle read connection, a new one while fewer than
+    /// [`MAX_READERS`] exist, or the next one returned.
+    fn take_reader(&self) -> rusqlite::Result<Connection> {
+        let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(conn) = readers.idle.pop() {
+                return Ok(conn);
+            }
+            if readers.open < MAX_READERS {
+                readers.open += 1;
+                drop(readers);
+                return self.open_reader().inspect_err(|_| {
+                    self.readers.lock().unwrap_or_else(|p| p.into_inner()).open -= 1;
+                    self.reader_returned.notify_one();
+                });
+            }
+            readers = self
+                .reader_returned
+                .wait(readers)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn open_reader(&self) -> rusqlite::Result<Connection> {
+        let conn = Connection::open(&self.path)?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -75,12 +124,17 @@ impl Storage {
         Ok(value)
     }
 
-    /// Read-only work; sees only committed data.
+    /// Read-only work on a read connection; sees the data committed when it
+    /// starts, and nothing later. A write attempted here fails.
     pub fn read<T, E>(&self, f: impl FnOnce(&WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<rusqlite::Error>,
     {
-        let mut conn = self.conn();
+        let mut lent = Lent {
+            storage: self,
+            conn: Some(self.take_reader()?),
+        };
+        let conn = lent.conn.as_mut().expect("lent until dropped");
         let tx = WriteTx {
             tx: conn.transaction()?,
         };
@@ -109,7 +163,93 @@ fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> 
     conn.busy_timeout(std::time::Duration::from_secs(5))
 }
 
+/// A read connection lent to one [`Storage::read`]; it goes back to the idle
+/// list on drop, after its transaction has ended, even when `f` panicked.
+struct Lent<'s> {
+    storage: &'s Storage,
+    conn: Option<Connection>,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let storage = self.storage;
+            storage
+                .readers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .idle
+                .push(conn);
+            storage.reader_returned.notify_one();
+        }
+    }
+}
+
 /// An open transaction; the methods on it are the storage API.
 pub struct WriteTx<'c> {
     tx: Transaction<'c>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+
+    fn storage() -> (tempfile::TempDir, Storage) {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&dir.path().join("t.db"), Durability::Full).unwrap();
+        (dir, storage)
+    }
+
+    fn write_meta(storage: &Storage, value: &str) -> rusqlite::Result<()> {
+        storage.write(|tx| tx.set_meta("probe", value))
+    }
+
+    #[test]
+    fn a_long_read_neither_blocks_a_write_nor_sees_it() {
+        let (_dir, storage) = storage();
+        write_meta(&storage, "before").unwrap();
+        let (reading, read_started) = mpsc::channel();
+        let (wrote, write_done) = mpsc::channel::<()>();
+        std::thread::scope(|s| {
+            let storage = &storage;
+            let reader = s.spawn(move || {
+                storage.read(|tx| {
+                    let first = tx.meta("probe")?;
+                    reading.send(()).unwrap();
+                    // Held open until the write has committed, or the test fails.
+                    write_done
+                        .recv_timeout(Duration::from_secs(10))
+                        .expect("the write committed while this read was open");
+                    Ok::<_, rusqlite::Error>((first, tx.meta("probe")?))
+                })
+            });
+            read_started.recv().unwrap();
+            write_meta(&storage, "after").unwrap();
+            wrote.send(()).unwrap();
+            let (first, second) = reader.join().unwrap().unwrap();
+            assert_eq!(first.as_deref(), Some("before"));
+            assert_eq!(second.as_deref(), Some("before"), "a read sees one moment");
+        });
+        let now = storage.read(|tx| tx.meta("probe")).unwrap();
+        assert_eq!(now.as_deref(), Some("after"));
+    }
+
+    #[test]
+    fn a_read_cannot_write_and_its_connection_is_reused() {
+        let (_dir, storage) = storage();
+        let refused = storage.read(|tx| tx.set_meta("probe", "x"));
+        assert!(refused.is_err(), "query-only connection");
+        for _ in 0..(3 * MAX_READERS) {
+            storage.read(|tx| tx.meta("probe")).unwrap();
+        }
+        let readers = storage.readers.lock().unwrap();
+        assert_eq!(
+            readers.open, 1,
+            "one connection served every sequential read"
+        );
+        assert_eq!(readers.idle.len(), 1);
+    }
 }
