@@ -10,7 +10,8 @@
 //! - [`schema`]: embedded migrations, applied on open.
 //! - [`docs`]: Automerge documents as change chunks, the server sequence.
 //! - [`projections`]: facility, visit and assessment rows that roll-ups and exports read.
-//! - [`rollups`]: per-township progress, levels, disposal counters, visits per phase and day.
+//! - [`rollups`]: per-township progress, levels, disposal counters.
+//! - [`dashboard_parts`]: the dashboard as a sum of per-township parts (levels per category, visits per phase and day).
 //! - [`heads`]: each document's heads, for the provenance of an export.
 //! - [`blobs`]: photos by SHA-256, in their own file so uploads never block sync.
 //! - [`scope`]: each document's township, and reads filtered by it.
@@ -22,6 +23,7 @@
 pub mod actors;
 pub mod audit;
 pub mod blobs;
+pub mod dashboard_parts;
 pub mod docs;
 pub mod heads;
 pub mod meta;
@@ -227,7 +229,7 @@ mod tests {
                 })
             });
             read_started.recv().unwrap();
-            write_meta(&storage, "after").unwrap();
+            write_meta(storage, "after").unwrap();
             wrote.send(()).unwrap();
             let (first, second) = reader.join().unwrap().unwrap();
             assert_eq!(first.as_deref(), Some("before"));

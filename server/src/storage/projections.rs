@@ -311,6 +311,16 @@ impl WriteTx<'_> {
             .collect()
     }
 
+    /// One township's facility rows, sought through its index (the
+    /// optional filter of [`Self::facility_rows`] makes SQLite scan them all).
+    pub fn facility_rows_of(&self, township: &str) -> rusqlite::Result<Vec<(FacilityRow, u64)>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {FACILITY_COLUMNS}, updated_seq FROM facilities WHERE township = ?1"
+        ))?;
+        stmt.query_map([township], |r| Ok((facility_row(r)?, r.get(16)?)))?
+            .collect()
+    }
+
     /// The rule-set versions stored assessments were computed under, in
     /// one township or all.
     pub fn rule_set_versions(&self, township: Option<&str>) -> rusqlite::Result<Vec<String>> {

@@ -6,12 +6,11 @@
 //! facility is folded in Rust from the rows, so the dashboard and the
 //! tables count with one piece of code ([`progress_of`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use mopai_shared::api::TownshipRef;
 use mopai_shared::dashboard::{
-    CategoryCounts, CategoryLevels, Dashboard, DayCount, DisposalCounts, LevelCounts, PhaseStatus,
-    TownshipProgress,
+    CategoryCounts, Dashboard, DisposalCounts, LevelCounts, PhaseStatus, TownshipProgress,
 };
 use mopai_shared::ids::TownshipId;
 use mopai_shared::model::{
@@ -76,35 +75,6 @@ impl WriteTx<'_> {
         self.facility_rows(area.filter().as_deref())
     }
 
-    /// Submitted visits per phase in `area`.
-    fn visits_per_phase(&self, area: Area) -> rusqlite::Result<BTreeMap<String, u32>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT phase, COUNT(*) FROM visits
-             WHERE phase IS NOT NULL AND entry_state != 'draft' AND (?1 IS NULL OR township = ?1)
-             GROUP BY phase",
-        )?;
-        stmt.query_map([area.filter()], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect()
-    }
-
-    /// Submitted visits per arrival day (the day the phone recorded), oldest first.
-    fn visits_per_day(&self, area: Area) -> rusqlite::Result<Vec<(Day, u32)>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT substr(arrived_at, 1, 10) AS day, COUNT(*) FROM visits
-             WHERE arrived_at IS NOT NULL AND entry_state != 'draft'
-               AND (?1 IS NULL OR township = ?1)
-             GROUP BY day ORDER BY day",
-        )?;
-        stmt.query_map([area.filter()], |r| {
-            let day: String = r.get(0)?;
-            let day = day.parse::<Day>().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(0, Type::Text, Box::new(e))
-            })?;
-            Ok((day, r.get(1)?))
-        })?
-        .collect()
-    }
-
     /// Per-township progress and the total, judged at `now`, from the rows
     /// [`Self::facilities_in`] read for `area`.
     pub fn progress(
@@ -155,39 +125,16 @@ impl WriteTx<'_> {
         Ok((per_township, total))
     }
 
-    /// Everything `GET /api/dashboard` answers.
+    /// Everything `GET /api/dashboard` answers, computed afresh.
     pub fn dashboard(
         &self,
         area: Area,
         township: Option<TownshipRef>,
         now: Timestamp,
     ) -> rusqlite::Result<Dashboard> {
-        let schedule = self.settings_in_force()?.schedule;
-        let rows = self.facilities_in(area)?;
-        let (townships, total) = self.progress(area, &rows, now)?;
-        let phases = self.visits_per_phase(area)?;
-        let mut cumulative = 0;
-        let by_day = self
-            .visits_per_day(area)?
-            .into_iter()
-            .map(|(day, visits)| {
-                cumulative += visits;
-                DayCount {
-                    day,
-                    visits,
-                    cumulative,
-                }
-            })
-            .collect();
-        Ok(Dashboard {
-            today: now.day(),
-            township,
-            schedule: phase_status(&schedule, now.day(), &phases),
-            townships,
-            total,
-            by_category: by_category(rows.iter().map(|(r, _)| r)),
-            by_day,
-        })
+        let only = area.filter().map(|t| BTreeSet::from([t]));
+        let parts = self.township_parts(only.as_ref(), now)?;
+        self.dashboard_from(area, township, &parts, now)
     }
 }
 
@@ -229,7 +176,11 @@ pub fn progress_of<'a>(
     p
 }
 
-fn total_of(rows: &[TownshipProgress], schedule: &Schedule, now: Timestamp) -> TownshipProgress {
+pub(super) fn total_of(
+    rows: &[TownshipProgress],
+    schedule: &Schedule,
+    now: Timestamp,
+) -> TownshipProgress {
     let mut t = progress_of(None, std::iter::empty(), 0, schedule, now);
     for r in rows {
         t.listed.merge(&r.listed);
@@ -246,7 +197,7 @@ fn total_of(rows: &[TownshipProgress], schedule: &Schedule, now: Timestamp) -> T
 }
 
 /// Coverage and the overdue flags, from the counts.
-fn judge(p: &mut TownshipProgress, schedule: &Schedule, now: Timestamp) {
+pub(super) fn judge(p: &mut TownshipProgress, schedule: &Schedule, now: Timestamp) {
     p.coverage_pct = (p.listed.total > 0).then(|| percent(p.visited, p.listed.total));
     p.survey_overdue = now.day() > schedule.full_survey_ends && p.visited < p.listed.total;
     p.review_overdue = now > schedule.tables_due && p.reviewed < p.visited;
@@ -280,7 +231,7 @@ pub fn level_of(code: &str) -> RiskLevel {
     RiskLevel::from_code(code).unwrap_or(RiskLevel::Green)
 }
 
-fn phase_status(
+pub(super) fn phase_status(
     schedule: &Schedule,
     today: Day,
     visits: &BTreeMap<String, u32>,
@@ -304,30 +255,4 @@ fn phase_status(
             visits: visits.get(phase.code()).copied().unwrap_or(0),
         })
         .collect()
-}
-
-fn by_category<'a>(rows: impl Iterator<Item = &'a FacilityRow>) -> Vec<CategoryLevels> {
-    let keys = Category::ALL.iter().copied().map(Some).chain([None]);
-    let mut out: Vec<CategoryLevels> = keys
-        .map(|category| CategoryLevels {
-            category,
-            total: false,
-            levels: LevelCounts::default(),
-        })
-        .collect();
-    let mut total = LevelCounts::default();
-    for row in rows {
-        let category = row.category.as_deref().and_then(Category::from_code);
-        let level = level_of(&row.effective_level);
-        if let Some(entry) = out.iter_mut().find(|c| c.category == category) {
-            entry.levels.add(level);
-        }
-        total.add(level);
-    }
-    out.push(CategoryLevels {
-        category: None,
-        total: true,
-        levels: total,
-    });
-    out
 }

@@ -75,6 +75,11 @@ const MIGRATIONS: &[&str] = &[
     // 4: what the annex tables and the dashboard read (annex records,
     // township logs, settings).
     super::projections::ANNEX_SCHEMA,
+    // 5: the county dashboard recomputes only townships written since it
+    // last looked (`dashboard_parts`): find them by sequence, and their
+    // visits by township.
+    "CREATE INDEX facilities_by_seq ON facilities(updated_seq);
+     CREATE INDEX visits_by_township ON visits(township);",
 ];
 
 /// Applies the missing steps. Each step takes the write lock before reading
