@@ -13,6 +13,7 @@
 //! - [`error`]: the one error type, mapped to HTTP status and a Chinese message.
 //! - [`http`]: the axum router, one module per area, and the embedded client.
 //! - [`projection`]: documents → facility, visit and assessment rows, classified by the shared engine.
+//! - [`dashboard_cache`]: the county dashboard's per-township parts, recomputed only where written since.
 //! - [`leads`]: the broadcast of new red/orange leads that `GET /api/events` streams.
 //! - [`export`]: the five annex tables as XLSX and CSV, a provenance sheet, a zip of all five.
 //! - [`storage`]: every rusqlite call: schema, documents, sequence numbers.
@@ -26,6 +27,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod dashboard_cache;
 pub mod error;
 pub mod export;
 pub mod http;
@@ -60,6 +62,7 @@ pub struct AppState {
     pub login_limiter: auth::rate_limit::LoginLimiter,
     /// New red/orange leads; publish after the commit that found them.
     pub leads: leads::LeadFeed,
+    pub dashboards: dashboard_cache::DashboardCache,
     blocking_slots: Semaphore,
 }
 
@@ -76,6 +79,7 @@ impl AppState {
             blobs,
             login_limiter: auth::rate_limit::LoginLimiter::default(),
             leads: leads::LeadFeed::default(),
+            dashboards: dashboard_cache::DashboardCache::default(),
             blocking_slots: Semaphore::new(BLOCKING_SLOTS),
         }))
     }

@@ -198,3 +198,59 @@ async fn dashboard_rolls_up_per_township_and_scopes_by_role() {
         400
     );
 }
+
+/// The county dashboard recomputes only the townships written since it last
+/// looked; whatever it keeps, each answer equals a fresh computation at the
+/// same moment, after writes in either township and on a new day.
+#[tokio::test]
+async fn the_cached_county_dashboard_always_equals_a_fresh_one() {
+    use mopai_server::dashboard_cache::DashboardCache;
+    use mopai_server::storage::rollups::Area;
+    use mopai_shared::model::Timestamp;
+
+    let county = county::build().await;
+    let server = &county.server;
+    let cache = DashboardCache::default();
+    let now = Timestamp::from_unix(1_700_000_000).expect("a moment");
+    let check = |now: Timestamp| {
+        server
+            .storage()
+            .read(|tx| {
+                let cached = cache.county(tx, now)?;
+                let fresh = tx.dashboard(Area::County, None, now)?;
+                assert_eq!(cached, fresh, "cached and fresh differ at {now:?}");
+                Ok::<_, mopai_server::error::AppError>(cached)
+            })
+            .expect("dashboard")
+    };
+    let first = check(now);
+    assert_eq!(check(now), first, "nothing written: the same answer");
+
+    let red = spec_index("福寿园养老院");
+    for (t, username) in [(0, "insp-a"), (1, "insp-b")] {
+        let before = check(now);
+        sync_facility(
+            server,
+            username,
+            county.townships[t],
+            county.inspectors[t],
+            red,
+        )
+        .await;
+        let after = check(now);
+        assert_eq!(after.total.levels.red, before.total.levels.red + 1);
+        assert_eq!(
+            after.townships[t].levels.red,
+            before.townships[t].levels.red + 1,
+            "the written township's part was recomputed"
+        );
+        assert_eq!(after.townships[1 - t], before.townships[1 - t]);
+    }
+    let next_day = Timestamp::from_unix(1_700_000_000 + 86_400).expect("a moment");
+    check(next_day);
+
+    let staff = county.token("staff").await;
+    let (_, served) = get::<Dashboard>(server, "/api/dashboard", &staff).await;
+    let served = served.expect("dashboard");
+    assert_eq!(served.total.levels.red, check(now).total.levels.red);
+}

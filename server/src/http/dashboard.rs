@@ -75,12 +75,12 @@ pub async fn dashboard(
     let now = china_now();
     let dashboard = state
         .blocking(move |app| {
-            Ok(app.storage.read(|tx| {
-                let township = match area {
-                    Area::County => None,
-                    Area::Township(t) => tx.township_refs()?.into_iter().find(|r| r.id == t),
-                };
-                tx.dashboard(area, township, now)
+            Ok(app.storage.read(|tx| match area {
+                Area::County => app.dashboards.county(tx, now),
+                Area::Township(t) => {
+                    let township = tx.township_refs()?.into_iter().find(|r| r.id == t);
+                    tx.dashboard(area, township, now)
+                }
             })?)
         })
         .await?;
