@@ -6,6 +6,7 @@ use mopai_shared::ids::FacilityId;
 use yew::prelude::*;
 
 use super::use_app;
+use crate::app::not_found;
 use crate::docs::FacilityEntry;
 
 /// What a `/facility/:id` route names, as far as the phone knows it.
@@ -15,6 +16,21 @@ pub enum FacilityRoute {
     /// The id is malformed or no such facility is on this phone.
     Missing,
     Found(Rc<FacilityEntry>),
+}
+
+impl FacilityRoute {
+    /// The entry, or the page to show instead of it.
+    pub fn or_page(self) -> Result<Rc<FacilityEntry>, Html> {
+        match self {
+            FacilityRoute::Loading => Err(loading()),
+            FacilityRoute::Missing => Err(not_found()),
+            FacilityRoute::Found(entry) => Ok(entry),
+        }
+    }
+}
+
+fn loading() -> Html {
+    html! { <main class="page"><p>{ "正在读取本机记录…" }</p></main> }
 }
 
 /// Resolves the route's facility id against the loaded documents.

@@ -14,12 +14,12 @@ use mopai_shared::roles::Role;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{Route, not_found};
+use crate::app::Route;
 use crate::components::level::LevelBadge;
 use crate::components::sync_bar::SyncBar;
 use crate::components::top_bar::TopBar;
 use crate::docs::FacilityEntry;
-use crate::hooks::{FacilityRoute, use_app, use_facility_route};
+use crate::hooks::{use_app, use_facility_route};
 use crate::pages::facility::evidence::OnlineChecks;
 
 pub mod form;
@@ -31,12 +31,9 @@ pub struct ChecksPageProps {
 
 #[function_component]
 pub fn ChecksPage(props: &ChecksPageProps) -> Html {
-    match use_facility_route(&props.id) {
-        FacilityRoute::Loading => {
-            html! { <main class="page"><p>{ "正在读取本机记录…" }</p></main> }
-        }
-        FacilityRoute::Missing => not_found(),
-        FacilityRoute::Found(entry) => html! { <Checks {entry} /> },
+    match use_facility_route(&props.id).or_page() {
+        Ok(entry) => html! { <Checks {entry} /> },
+        Err(page) => page,
     }
 }
 

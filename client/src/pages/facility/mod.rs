@@ -19,10 +19,10 @@ use mopai_shared::risk::plan::needs_plan;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{Route, not_found};
+use crate::app::Route;
 use crate::components::level::{LevelBadge, LevelPanel};
 use crate::components::top_bar::TopBar;
-use crate::hooks::{FacilityRoute, use_app, use_facility_route};
+use crate::hooks::{use_app, use_facility_route};
 use crate::list;
 
 pub mod conflicts;
@@ -41,12 +41,9 @@ pub struct FacilityPageProps {
 #[function_component]
 pub fn FacilityPage(props: &FacilityPageProps) -> Html {
     let ctx = use_app();
-    let entry = match use_facility_route(&props.id) {
-        FacilityRoute::Loading => {
-            return html! { <main class="page"><p>{ "正在读取本机记录…" }</p></main> };
-        }
-        FacilityRoute::Missing => return not_found(),
-        FacilityRoute::Found(entry) => entry,
+    let entry = match use_facility_route(&props.id).or_page() {
+        Ok(entry) => entry,
+        Err(page) => return page,
     };
     let state = &ctx.state;
     let review = state.review(entry.id).cloned();

@@ -28,7 +28,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::review::lead_edit;
-use crate::app::{AppContext, Route, not_found};
+use crate::app::{AppContext, Route};
 use crate::components::field::FieldInput;
 use crate::components::level::LevelBadge;
 use crate::components::sync_bar::SyncBar;
@@ -36,7 +36,7 @@ use crate::components::top_bar::TopBar;
 use crate::docs::FacilityEntry;
 use crate::form::field::{Control, FieldView};
 use crate::form::value::Value;
-use crate::hooks::{FacilityRoute, use_app, use_facility_route};
+use crate::hooks::{use_app, use_facility_route};
 use crate::review::edit::ReviewEdit;
 use crate::review::is_lead;
 use crate::review::plan::{PlanEdit, check};
@@ -53,12 +53,9 @@ pub struct PlanPageProps {
 
 #[function_component]
 pub fn PlanPage(props: &PlanPageProps) -> Html {
-    match use_facility_route(&props.id) {
-        FacilityRoute::Loading => {
-            html! { <main class="page"><p>{ "正在读取本机记录…" }</p></main> }
-        }
-        FacilityRoute::Missing => not_found(),
-        FacilityRoute::Found(entry) => html! { <PlanEditor {entry} /> },
+    match use_facility_route(&props.id).or_page() {
+        Ok(entry) => html! { <PlanEditor {entry} /> },
+        Err(page) => page,
     }
 }
 

@@ -19,7 +19,6 @@
 
 use std::rc::Rc;
 
-use mopai_shared::ids::VisitId;
 use mopai_shared::model::entry_state;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -27,14 +26,14 @@ use yew_router::prelude::*;
 use super::decision::Decision;
 use super::lead_only;
 use super::resolve::Resolve;
-use crate::app::{Route, not_found};
+use crate::app::Route;
 use crate::clock::short;
 use crate::components::level::LevelPanel;
 use crate::components::sync_bar::SyncBar;
 use crate::components::top_bar::TopBar;
 use crate::form::steps::issues;
 use crate::form::visit::PROPOSAL_SECTIONS;
-use crate::hooks::{FacilityRoute, use_app, use_facility_route};
+use crate::hooks::{use_app, use_visit_route};
 use crate::pages::facility::profile::Profile;
 use crate::pages::facility::visits::thread;
 use crate::pages::visit::{StepProps, arrival, checklist, interviews, photos, sections};
@@ -57,26 +56,13 @@ fn jump_to_decision(_: MouseEvent) {
 #[function_component]
 pub fn ReviewVisit(props: &ReviewVisitProps) -> Html {
     let ctx = use_app();
-    let found = use_facility_route(&props.facility);
+    let found = use_visit_route(&props.facility, &props.visit);
     if let Some(refused) = lead_only(&ctx) {
         return refused;
     }
-    let entry = match found {
-        FacilityRoute::Loading => {
-            return html! { <main class="page"><p>{ "正在读取本机记录…" }</p></main> };
-        }
-        FacilityRoute::Missing => return not_found(),
-        FacilityRoute::Found(entry) => entry,
-    };
-    let visit_id = props.visit.parse::<VisitId>().ok();
-    let Some(visit) = entry
-        .body
-        .visits
-        .iter()
-        .find(|v| Some(v.id) == visit_id)
-        .cloned()
-    else {
-        return not_found();
+    let (entry, visit) = match found {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let state = &ctx.state;
     let facility_review = state.review(entry.id).cloned();

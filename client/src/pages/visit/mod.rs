@@ -17,11 +17,10 @@
 
 use std::rc::Rc;
 
-use mopai_shared::ids::VisitId;
 use mopai_shared::model::{EntryState, Review, Visit, entry_state};
 use yew::prelude::*;
 
-use crate::app::{AppContext, Route, not_found};
+use crate::app::{AppContext, Route};
 use crate::components::field::field_html;
 use crate::components::top_bar::TopBar;
 use crate::docs::FacilityEntry;
@@ -30,7 +29,7 @@ use crate::form::field::find;
 use crate::form::profile::FACILITY_FIELDS;
 use crate::form::steps::{Issue, Step, issues, message_for};
 use crate::form::visit::{Slot, StepSection, VISIT_FIELDS};
-use crate::hooks::{FacilityRoute, use_app, use_facility_route};
+use crate::hooks::{use_app, use_visit_route};
 use crate::pages::facility::visits::thread;
 
 pub mod arrival;
@@ -65,22 +64,9 @@ pub fn VisitPage(props: &VisitPageProps) -> Html {
     use_effect_with(*step, |_| {
         gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0)
     });
-    let entry = match use_facility_route(&props.id) {
-        FacilityRoute::Loading => {
-            return html! { <main class="page"><p>{ "正在读取本机记录…" }</p></main> };
-        }
-        FacilityRoute::Missing => return not_found(),
-        FacilityRoute::Found(entry) => entry,
-    };
-    let visit_id = props.visit.parse::<VisitId>().ok();
-    let Some(visit) = entry
-        .body
-        .visits
-        .iter()
-        .find(|v| Some(v.id) == visit_id)
-        .cloned()
-    else {
-        return not_found();
+    let (entry, visit) = match use_visit_route(&props.id, &props.visit) {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let review = ctx
         .state
