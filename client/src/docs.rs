@@ -10,16 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use automerge::{AutoCommit, ScalarValue, hydrate};
-use mopai_shared::doc::{
-    DocError, DocKind, FieldConflict, PathSeg, conflicts, hydrate_doc, read_header,
-};
+use mopai_shared::doc::{DocError, DocKind, FieldConflict, conflicts, hydrate_doc, read_header};
 use mopai_shared::ids::{DocId, FacilityId, TownshipId};
 use mopai_shared::model::{CountyRecord, CountySettings, Facility, FacilityReview, TownshipLog};
 use mopai_shared::sync::Replica;
 
-use crate::form::field::{Field, Opt, find};
-use crate::form::profile::FACILITY_FIELDS;
-use crate::form::visit::{INTERVIEW_FIELDS, PHOTO_FIELDS, VISIT_FIELDS};
+use crate::form::field::Opt;
+use crate::form::labels::describe;
 
 /// A stored document with its sync state, if it was ever synced.
 pub struct StoredDoc {
@@ -170,48 +167,6 @@ fn conflict_view(c: &FieldConflict) -> ConflictView {
     }
 }
 
-/// A coded field's options, to turn a stored code back into its label.
-type CodeLabel = Option<Vec<Opt>>;
-
-/// The field label for a conflict path, and how to show a coded value.
-fn describe(segs: &[PathSeg]) -> (String, CodeLabel) {
-    let keys = |segs: &[PathSeg]| -> String {
-        segs.iter()
-            .filter_map(|s| match s {
-                PathSeg::Key(k) => Some(k.as_str()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join(".")
-    };
-    let body = segs.get(1..).unwrap_or_default();
-    let item = |name: &str| {
-        body.iter()
-            .position(|s| matches!(s, PathSeg::Key(k) if k == name))
-    };
-    let (prefix, label) = match (item("interviews"), item("photos"), item("visits")) {
-        (Some(i), _, _) => ("询问记录·", lookup(INTERVIEW_FIELDS, &keys(&body[i + 2..]))),
-        (_, Some(p), _) => ("照片·", lookup(PHOTO_FIELDS, &keys(&body[p + 2..]))),
-        (_, _, Some(v)) => ("走访记录·", lookup(VISIT_FIELDS, &keys(&body[v + 2..]))),
-        _ => ("", lookup(FACILITY_FIELDS, &keys(body))),
-    };
-    match label {
-        Some((name, coded)) => (format!("{prefix}{name}"), coded),
-        None => (format!("{prefix}{}", keys(body)), None),
-    }
-}
-
-/// The label of `key` in `fields`; a multi-select option is `key.option`.
-fn lookup<S>(fields: &[Field<S>], key: &str) -> Option<(String, CodeLabel)> {
-    if let Some(field) = find(fields, key) {
-        return Some((field.label.to_owned(), field.options()));
-    }
-    let (parent, option) = key.rsplit_once('.')?;
-    let field = find(fields, parent)?;
-    let option = field.label_of_code(option).unwrap_or(option);
-    Some((format!("{}·{option}", field.label), None))
-}
-
 fn value_text(value: &hydrate::Value, coded: Option<&[Opt]>) -> String {
     match value {
         hydrate::Value::Scalar(s) => match s {
@@ -324,7 +279,7 @@ mod tests {
 
     #[test]
     fn visit_paths_are_named_by_their_form_labels() {
-        let segs: Vec<PathSeg> = "body.visits[x].findings.solvency"
+        let segs: Vec<mopai_shared::doc::PathSeg> = "body.visits[x].findings.solvency"
             .parse::<mopai_shared::doc::FieldPath>()
             .unwrap()
             .0;

@@ -200,6 +200,12 @@ async fn a_full_visit_recorded_offline_survives_reload_and_syncs() {
     phone
         .wait_for_text("#level-panel", |t| t.contains("R2"))
         .await;
+    // The profile's gaps warn once each, naming the field, and lead to the
+    // profile where they are filled in.
+    let listed = phone.text_of("#issues").await;
+    assert!(listed.contains("必填项未填写：地址"), "{listed}");
+    assert_eq!(listed.matches("备案回执号").count(), 1, "{listed}");
+    phone.text_of("#issues a.go-profile").await;
     let blocked = phone
         .eval(
             "document.querySelector('#submit-blocked') \

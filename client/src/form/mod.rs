@@ -8,10 +8,12 @@
 //! - [`profile`]: the facility's fields and the facility page's sections.
 //! - [`visit`]: visit, interview and photo fields and the visit steps' sections.
 //! - [`edit`]: [`Edit`](edit::Edit) and [`apply`](edit::apply).
+//! - [`labels`]: field paths (validation, conflicts) to the form's labels.
 //! - [`steps`]: the five steps, issues per step, and what blocks submitting.
 
 pub mod edit;
 pub mod field;
+pub mod labels;
 pub mod profile;
 pub mod steps;
 pub mod value;

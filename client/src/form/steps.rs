@@ -5,7 +5,10 @@
 //! form); it blocks only the submit button, and says where to look.
 
 use mopai_shared::model::{Day, Facility, Visit};
-use mopai_shared::validate::{ValidationError, validate_facility, validate_visit};
+use mopai_shared::validate::{validate_facility, validate_visit};
+
+use super::labels::{facility_label, visit_label};
+use super::visit::{ARRIVAL_SECTIONS, CHECKLIST_SECTIONS, PROPOSAL_SECTIONS, Slot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
@@ -63,6 +66,24 @@ impl Step {
             _ => Step::Arrival,
         }
     }
+
+    /// The step that asks a facility field, if one does (most are asked
+    /// only on the facility's profile).
+    pub fn of_facility_field(key: &str) -> Option<Step> {
+        [
+            (Step::Arrival, ARRIVAL_SECTIONS),
+            (Step::Checklist, CHECKLIST_SECTIONS),
+            (Step::Summary, PROPOSAL_SECTIONS),
+        ]
+        .into_iter()
+        .find(|(_, sections)| {
+            sections
+                .iter()
+                .flat_map(|s| s.slots)
+                .any(|slot| matches!(slot, Slot::Facility(k) if *k == key))
+        })
+        .map(|(step, _)| step)
+    }
 }
 
 /// A problem with the visit, placed on its step.
@@ -71,10 +92,38 @@ pub struct Issue {
     pub step: Step,
     /// Relative to the visit (`findings.solvency`), or `profile.…` for the facility.
     pub field: String,
+    /// Shown under the field, whose label is right above it.
     pub message: String,
+    /// The field's label, for lists away from the field; `None` when the
+    /// message names the field already (or the field has no label).
+    pub label: Option<String>,
     /// Blocks submitting; facility-profile gaps only warn, because the
     /// profile can be completed after the visit.
     pub blocks: bool,
+    /// No step asks the field: it is edited on the facility's profile.
+    pub on_profile: bool,
+}
+
+impl Issue {
+    fn new(step: Step, field: String, message: String, label: Option<String>) -> Self {
+        let label = label.filter(|l| !message.contains(l.as_str()));
+        Issue {
+            step,
+            field,
+            message,
+            label,
+            blocks: true,
+            on_profile: false,
+        }
+    }
+
+    /// The message naming its field: `必填项未填写：地址`.
+    pub fn text(&self) -> String {
+        match &self.label {
+            Some(label) => format!("{}：{label}", self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 /// Validation of the visit, placed on steps, plus the answers a submitted
@@ -92,31 +141,44 @@ pub fn issues(facility: &Facility, visit: &Visit, today: Day) -> Vec<Issue> {
     ];
     for (missing, field, message) in required {
         if missing {
-            out.push(Issue {
-                step: Step::Arrival,
-                field: field.into(),
-                message: message.into(),
-                blocks: true,
-            });
+            let label = visit_label(field);
+            out.push(Issue::new(
+                Step::Arrival,
+                field.into(),
+                message.into(),
+                label,
+            ));
         }
     }
-    out.extend(validate_visit(visit, today).into_iter().map(|e| Issue {
-        step: Step::of_visit_field(&e.field),
-        field: e.field,
-        message: e.message_zh,
-        blocks: true,
+    out.extend(validate_visit(visit, today).into_iter().map(|e| {
+        let label = visit_label(&e.field);
+        Issue::new(Step::of_visit_field(&e.field), e.field, e.message_zh, label)
     }));
     let facility_level = validate_facility(facility, today)
         .into_iter()
         .filter(|e| !e.field.starts_with("visits["));
-    out.extend(facility_level.map(|e: ValidationError| Issue {
-        step: Step::Summary,
-        field: e.field,
-        message: e.message_zh,
-        blocks: false,
+    out.extend(facility_level.map(|e| {
+        let step = Step::of_facility_field(&e.field);
+        let label = facility_label(&e.field);
+        Issue {
+            blocks: false,
+            on_profile: step.is_none(),
+            ..Issue::new(step.unwrap_or(Step::Summary), e.field, e.message_zh, label)
+        }
     }));
     out.sort_by_key(|i| (i.step, !i.blocks));
     out
+}
+
+/// The issues to list away from their fields, each text once: one rule
+/// over several fields (the three filing details) says it all in one line.
+pub fn listed(issues: &[Issue]) -> Vec<(&Issue, String)> {
+    let mut seen = std::collections::HashSet::new();
+    issues
+        .iter()
+        .map(|i| (i, i.text()))
+        .filter(|(_, text)| seen.insert(text.clone()))
+        .collect()
 }
 
 /// True when nothing blocks submitting.
@@ -233,6 +295,36 @@ mod tests {
         assert_eq!(issue.step, Step::Interviews);
         assert!(issue.message.contains("身份证"));
         assert!(message_for(&found, &field).is_some());
+    }
+
+    #[test]
+    fn listed_issues_name_their_field_and_say_a_rule_once() {
+        let (mut f, _) = facility_with_visit();
+        f.category = Some(mopai_shared::model::Category::FiledInstitution);
+        let found = issues(&f, &f.visits[0], today());
+        let filing: Vec<&Issue> = found
+            .iter()
+            .filter(|i| i.field.starts_with("profile.filing_"))
+            .collect();
+        assert_eq!(filing.len(), 3, "each filing field still has its message");
+        assert!(filing.iter().all(|i| i.on_profile && i.label.is_none()));
+        let texts: Vec<String> = listed(&found).into_iter().map(|(_, t)| t).collect();
+        let once = |needle: &str| texts.iter().filter(|t| t.contains(needle)).count();
+        assert_eq!(once("备案回执号"), 1, "{texts:?}");
+        assert_eq!(once("必填项未填写：地址"), 1, "{texts:?}");
+        assert!(texts.iter().all(|t| t != "必填项未填写"), "{texts:?}");
+        let phase = found.iter().find(|i| i.field == "phase").unwrap();
+        assert_eq!(phase.text(), "请选择排查阶段", "already named");
+    }
+
+    #[test]
+    fn facility_fields_a_step_asks_land_on_that_step() {
+        assert_eq!(Step::of_facility_field("category"), Some(Step::Checklist));
+        assert_eq!(
+            Step::of_facility_field("profile.venue.nature"),
+            Some(Step::Checklist)
+        );
+        assert_eq!(Step::of_facility_field("profile.filing_date"), None);
     }
 
     #[test]

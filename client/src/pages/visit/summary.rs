@@ -6,7 +6,8 @@
 //!
 //! Element ids: `#level-panel` (see `components::level`), `#v-proposed_level-<code>`,
 //! `#v-proposal_note`, `#issues` > `li.issue[data-step=<n>]` (`.blocks` when it blocks
-//! submitting; `button.go-step`), `#lead-comments`, `#reply` (returned only),
+//! submitting; `button.go-step`, or `a.go-profile` for a field only the facility's
+//! profile asks), `#lead-comments`, `#reply` (returned only),
 //! `#submit`, `#submit-blocked`, `#submit-result`, `#remove-draft`.
 
 use mopai_shared::ids::CommentId;
@@ -19,7 +20,7 @@ use crate::app::Route;
 use crate::components::field::TextBox;
 use crate::components::level::LevelPanel;
 use crate::form::edit::Edit;
-use crate::form::steps::can_submit;
+use crate::form::steps::{Issue, can_submit, listed};
 use crate::form::visit::PROPOSAL_SECTIONS;
 use crate::hooks::use_app;
 use crate::pages::facility::visits::thread;
@@ -71,14 +72,25 @@ pub fn Summary(p: &StepProps) -> Html {
     };
     let assessment = ctx.state.assessment(facility);
     let blocked = !can_submit(&p.issues);
-    let issue = |i: &crate::form::steps::Issue| {
+    let issue = |(i, text): (&Issue, String)| {
         let step = i.step;
-        html! {
-            <li class={classes!("issue", i.blocks.then_some("blocks"))} data-step={step.number().to_string()}>
-                { &i.message }
+        let go = if i.on_profile {
+            html! {
+                <Link<Route> to={Route::facility(facility)} classes="link go-profile">
+                    { "去机构档案" }
+                </Link<Route>>
+            }
+        } else {
+            html! {
                 <button type="button" class="link go-step" onclick={p.go.reform(move |_| step)}>
                     { format!("去第 {} 步", step.number()) }
                 </button>
+            }
+        };
+        html! {
+            <li class={classes!("issue", i.blocks.then_some("blocks"))} data-step={step.number().to_string()}>
+                { text }
+                { go }
             </li>
         }
     };
@@ -97,7 +109,7 @@ pub fn Summary(p: &StepProps) -> Html {
             if !p.issues.is_empty() {
                 <section class="card" id="issues-card">
                     <h3>{ "待补充或核对" }</h3>
-                    <ul id="issues">{ for p.issues.iter().map(issue) }</ul>
+                    <ul id="issues">{ for listed(&p.issues).into_iter().map(issue) }</ul>
                 </section>
             }
             if !comments.is_empty() || !p.visit.replies.is_empty() {
