@@ -138,10 +138,8 @@ pub fn apply(review: &mut FacilityReview, edit: &ReviewEdit) -> Result<(), Revie
             at,
             level,
         } => {
-            level.check()?;
-            let r = review_of(review, *visit, *by, *at);
+            let r = leveled(review, *visit, *by, *at, level)?;
             decide(r, ReviewState::Approved, *by, *at);
-            set_level(r, level);
         }
         ReviewEdit::Return {
             visit,
@@ -164,15 +162,13 @@ pub fn apply(review: &mut FacilityReview, edit: &ReviewEdit) -> Result<(), Revie
             at,
             level,
         } => {
-            level.check()?;
-            let r = review_of(review, *visit, *by, *at);
+            let r = leveled(review, *visit, *by, *at, level)?;
             r.reviewer = *by;
             // Moving `state_at` of a returned entry would make a later
             // resubmission look older than the return.
             if r.state != ReviewState::Returned {
                 r.state_at = *at;
             }
-            set_level(r, level);
         }
         ReviewEdit::SignOff(signoff) => {
             if signoff.note.trim().is_empty() {
@@ -217,10 +213,20 @@ fn decide(r: &mut Review, state: ReviewState, by: UserId, at: Timestamp) {
     r.reviewer = by;
 }
 
-fn set_level(r: &mut Review, level: &LevelDecision) {
+/// The review of `visit` with the lead's level on it, if the level holds.
+fn leveled<'a>(
+    review: &'a mut FacilityReview,
+    visit: VisitId,
+    by: UserId,
+    at: Timestamp,
+    level: &LevelDecision,
+) -> Result<&'a mut Review, ReviewError> {
+    level.check()?;
+    let r = review_of(review, visit, by, at);
     r.computed_level = Some(level.computed);
     r.confirmed_level = Some(level.confirmed);
     r.level_reason = level.reason.trim().to_owned();
+    Ok(r)
 }
 
 #[cfg(test)]

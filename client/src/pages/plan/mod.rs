@@ -27,7 +27,7 @@ use mopai_shared::validate::validate_review;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::review::lead_edit;
+use super::review::review_edit;
 use crate::app::{AppContext, Route};
 use crate::components::field::FieldInput;
 use crate::components::level::LevelBadge;
@@ -41,7 +41,6 @@ use crate::review::edit::ReviewEdit;
 use crate::review::is_lead;
 use crate::review::plan::{PlanEdit, check};
 use crate::review::plans::PlanStatus;
-use crate::services::review::LeadEdit;
 
 pub mod measures;
 pub mod progress;
@@ -79,15 +78,7 @@ impl PlanWriter {
             .map(|m| PlanEdit::Prefill((**m).clone()));
         for edit in first.into_iter().chain([edit]) {
             let (facility, township) = (self.facility, self.township);
-            let edit = ReviewEdit::Plan(edit);
-            lead_edit(
-                &self.ctx,
-                LeadEdit::Review {
-                    facility,
-                    township,
-                    edit,
-                },
-            );
+            review_edit(&self.ctx, facility, township, ReviewEdit::Plan(edit));
         }
         Ok(())
     }

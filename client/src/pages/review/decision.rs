@@ -11,14 +11,13 @@ use mopai_shared::ids::{CommentId, FacilityId, TownshipId, VisitId};
 use mopai_shared::model::{Comment, EntryState, Review, RiskLevel};
 use yew::prelude::*;
 
-use super::lead_edit;
+use super::review_edit;
 use crate::components::field::{FieldInput, TextBox};
 use crate::components::level::LevelBadge;
 use crate::form::field::{Control, FieldView, options};
 use crate::form::value::Value;
 use crate::hooks::use_app;
 use crate::review::edit::{LevelDecision, ReviewEdit, allowed, check};
-use crate::services::review::LeadEdit;
 
 #[derive(Properties, PartialEq)]
 pub struct DecisionProps {
@@ -112,14 +111,7 @@ pub fn Decision(p: &DecisionProps) -> Html {
                 outcome.set(Some(Err(e.to_string())));
                 return;
             }
-            lead_edit(
-                &ctx,
-                LeadEdit::Review {
-                    facility,
-                    township,
-                    edit,
-                },
-            );
+            review_edit(&ctx, facility, township, edit);
             if matches!(which, Decide::Return) {
                 comment.set(String::new());
             }

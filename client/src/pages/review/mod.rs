@@ -29,7 +29,7 @@
 
 use std::rc::Rc;
 
-use mopai_shared::ids::FacilityId;
+use mopai_shared::ids::{FacilityId, TownshipId};
 use mopai_shared::model::RiskLevel;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -43,6 +43,7 @@ use crate::components::sync_bar::SyncBar;
 use crate::components::top_bar::TopBar;
 use crate::hooks::use_app;
 use crate::review::action::ReviewAction;
+use crate::review::edit::ReviewEdit;
 use crate::review::is_lead;
 use crate::review::plans::{self, PlanRow, PlanStatus};
 use crate::review::queue::{Bucket, QueueFilter, QueueRow};
@@ -62,6 +63,16 @@ pub fn lead_edit(ctx: &AppContext, edit: LeadEdit) {
             .state
             .dispatch(Action::Failed("本机存储尚未就绪，请稍候".into())),
     }
+}
+
+/// Queues a change to one facility's review document.
+pub fn review_edit(ctx: &AppContext, facility: FacilityId, township: TownshipId, edit: ReviewEdit) {
+    let edit = LeadEdit::Review {
+        facility,
+        township,
+        edit,
+    };
+    lead_edit(ctx, edit);
 }
 
 /// The lead's pages for a lead; a refusal for anyone else (the server

@@ -11,13 +11,12 @@
 use mopai_shared::model::SignOff;
 use yew::prelude::*;
 
-use super::lead_edit;
+use super::review_edit;
 use crate::clock::short;
 use crate::components::field::TextBox;
 use crate::hooks::use_app;
 use crate::review::edit::{ReviewEdit, ReviewError};
 use crate::review::signoff::summary;
-use crate::services::review::LeadEdit;
 
 #[function_component]
 pub fn SignOffPanel() -> Html {
@@ -56,14 +55,7 @@ pub fn SignOffPanel() -> Html {
                     .or(user.township.as_ref().map(|t| t.id));
                 if let Some(township) = township {
                     let edit = ReviewEdit::SignOff(signoff.clone());
-                    lead_edit(
-                        &ctx,
-                        LeadEdit::Review {
-                            facility,
-                            township,
-                            edit,
-                        },
-                    );
+                    review_edit(&ctx, facility, township, edit);
                 }
             }
         })
