@@ -119,16 +119,9 @@ mod tests {
     use mopai_shared::model::{Facility, Ownership, Visit};
 
     fn entry(name: &str, setup: impl FnOnce(&mut Facility)) -> FacilityEntry {
-        let mut body = Facility::default();
-        body.profile.name = name.into();
-        setup(&mut body);
-        FacilityEntry {
-            id: FacilityId::random(),
-            township: None,
-            body,
-            unsynced: false,
-            conflicts: Vec::new(),
-        }
+        let mut entry = crate::review::queue::tests::facility(name, &[]);
+        setup(&mut entry.body);
+        entry
     }
 
     fn rows(entries: &[FacilityEntry]) -> Vec<Row> {

@@ -369,27 +369,15 @@ mod tests {
     use super::*;
     use crate::form::edit::Target;
     use crate::form::value::Value;
+    use crate::review::queue::tests::facility;
     use mopai_shared::ids::{UserId, VisitId};
-    use mopai_shared::model::Facility;
 
     fn entry(name: &str) -> FacilityEntry {
-        let mut body = Facility::default();
-        body.profile.name = name.into();
-        FacilityEntry {
-            id: FacilityId::random(),
-            township: None,
-            body,
-            unsynced: false,
-            conflicts: Vec::new(),
-        }
+        facility(name, &[])
     }
 
     fn library(entries: &[FacilityEntry]) -> Library {
-        let mut lib = Library::default();
-        for e in entries {
-            lib.facilities.insert(e.id, Rc::new(e.clone()));
-        }
-        lib
+        crate::review::queue::tests::library(entries, &[])
     }
 
     fn run(actions: impl IntoIterator<Item = Action>) -> AppState {

@@ -162,7 +162,7 @@ fn set_field(f: &mut Facility, target: Target, key: &str, value: Value) -> Resul
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use mopai_shared::ids::CommentId;
 
@@ -170,7 +170,8 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn with_visit() -> (Facility, VisitId) {
+    /// A blank facility with one visit.
+    pub(crate) fn with_visit() -> (Facility, VisitId) {
         let mut f = Facility::default();
         let v = VisitId::random();
         apply(

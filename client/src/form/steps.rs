@@ -197,9 +197,10 @@ pub fn message_for<'a>(issues: &'a [Issue], field: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::edit::tests::with_visit;
     use crate::form::edit::{Edit, Target, apply};
     use crate::form::value::Value;
-    use mopai_shared::ids::{InterviewId, UserId, VisitId};
+    use mopai_shared::ids::{InterviewId, VisitId};
     use mopai_shared::model::{Method, Phase, Timestamp};
 
     fn today() -> Day {
@@ -207,17 +208,8 @@ mod tests {
     }
 
     fn facility_with_visit() -> (Facility, VisitId) {
-        let mut f = Facility::default();
+        let (mut f, v) = with_visit();
         f.profile.name = "夕阳红养老院".into();
-        let v = VisitId::random();
-        apply(
-            &mut f,
-            &Edit::AddVisit {
-                id: v,
-                by: UserId::random(),
-            },
-        )
-        .unwrap();
         (f, v)
     }
 

@@ -193,9 +193,14 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn decided(visit: VisitId, state: ReviewState, at: &str) -> Review {
-        Review {
-            visit,
+    /// The lead's decision on the entry's first visit.
+    pub(crate) fn decided(
+        entry: &FacilityEntry,
+        state: ReviewState,
+        at: &str,
+    ) -> (FacilityId, Review) {
+        let review = Review {
+            visit: entry.body.visits[0].id,
             state,
             state_at: t(at),
             reviewer: UserId::random(),
@@ -203,7 +208,8 @@ pub(crate) mod tests {
             computed_level: None,
             confirmed_level: None,
             level_reason: String::new(),
-        }
+        };
+        (entry.id, review)
     }
 
     pub(crate) fn library(entries: &[FacilityEntry], reviews: &[(FacilityId, Review)]) -> Library {
@@ -234,22 +240,8 @@ pub(crate) mod tests {
         let lib = library(
             &[a.clone(), b.clone(), c.clone()],
             &[
-                (
-                    b.id,
-                    decided(
-                        b.body.visits[0].id,
-                        ReviewState::Returned,
-                        "2022-01-13T10:00:00+08:00",
-                    ),
-                ),
-                (
-                    c.id,
-                    decided(
-                        c.body.visits[0].id,
-                        ReviewState::Approved,
-                        "2022-01-12T10:00:00+08:00",
-                    ),
-                ),
+                decided(&b, ReviewState::Returned, "2022-01-13T10:00:00+08:00"),
+                decided(&c, ReviewState::Approved, "2022-01-12T10:00:00+08:00"),
             ],
         );
         let rows = rows(&lib);
@@ -279,13 +271,10 @@ pub(crate) mod tests {
         let a = facility("甲", &[Some("2022-01-14T12:00:00+08:00")]);
         let lib = library(
             std::slice::from_ref(&a),
-            &[(
-                a.id,
-                decided(
-                    a.body.visits[0].id,
-                    ReviewState::Returned,
-                    "2022-01-14T10:00:00+08:00",
-                ),
+            &[decided(
+                &a,
+                ReviewState::Returned,
+                "2022-01-14T10:00:00+08:00",
             )],
         );
         let rows = rows(&lib);

@@ -97,14 +97,11 @@ mod tests {
         let waiting = facility("乙", &[Some("2022-01-14T09:00:00+08:00")]);
         let unvisited = facility("丙", &[None]);
         let ok = decided(
-            approved.body.visits[0].id,
+            &approved,
             ReviewState::Approved,
             "2022-01-14T10:00:00+08:00",
         );
-        let mut lib = library(
-            &[approved.clone(), waiting, unvisited],
-            &[(approved.id, ok)],
-        );
+        let mut lib = library(&[approved.clone(), waiting, unvisited], &[ok]);
         let s = summary(&lib);
         assert_eq!(s.ready, vec![approved.id]);
         assert_eq!((s.signed, s.open), (0, 1));
