@@ -78,10 +78,12 @@ pub fn set_pick<T: Coded>(choices: &mut Choices<T>, code: &str, answer: Option<b
     }
 }
 
-/// Builds a [`Field`]: `field!("key", "标签", kind, path.to.field)` where kind is
+/// Builds a [`Field`]: `field!(path.to.field, "标签", kind)` where kind is
 /// `text`, `long`, `lines`, `count`, `money`, `flag`, `tick`, `date`, `one(Enum)`
-/// or `many(Enum)`; then optionally `; hint "…"` and `; show |root| …`.
+/// or `many(Enum)`; then optionally `; hint "…"` and `; show |root| …`. The
+/// key is the path as written, so it cannot drift from the field it reads.
 macro_rules! field {
+    (@key $first:ident $(. $rest:ident)*) => { concat!(stringify!($first) $(, ".", stringify!($rest))*) };
     (@lens $($p:ident).+) => {
         $crate::form::field::Lens { get: |s| &s.$($p).+, put: |s| &mut s.$($p).+ }
     };
@@ -107,16 +109,16 @@ macro_rules! field {
             options: $crate::form::field::options::<$t>,
         }
     };
-    ($key:literal, $label:literal, one($t:ty), $($p:ident).+ $(; hint $hint:literal)? $(; show $show:expr)?) => {
-        field!(@build $key, $label, field!(@kind one $t, $($p).+), $($hint)?, $($show)?)
+    ($($p:ident).+, $label:literal, one($t:ty) $(; hint $hint:literal)? $(; show $show:expr)?) => {
+        field!(@build field!(@key $($p).+), $label, field!(@kind one $t, $($p).+), $($hint)?, $($show)?)
     };
-    ($key:literal, $label:literal, many($t:ty), $($p:ident).+ $(; hint $hint:literal)? $(; show $show:expr)?) => {
-        field!(@build $key, $label, field!(@kind many $t, $($p).+), $($hint)?, $($show)?)
+    ($($p:ident).+, $label:literal, many($t:ty) $(; hint $hint:literal)? $(; show $show:expr)?) => {
+        field!(@build field!(@key $($p).+), $label, field!(@kind many $t, $($p).+), $($hint)?, $($show)?)
     };
-    ($key:literal, $label:literal, $kind:ident, $($p:ident).+ $(; hint $hint:literal)? $(; show $show:expr)?) => {
-        field!(@build $key, $label, field!(@kind $kind $($p).+), $($hint)?, $($show)?)
+    ($($p:ident).+, $label:literal, $kind:ident $(; hint $hint:literal)? $(; show $show:expr)?) => {
+        field!(@build field!(@key $($p).+), $label, field!(@kind $kind $($p).+), $($hint)?, $($show)?)
     };
-    (@build $key:literal, $label:literal, $kind:expr, $($hint:literal)?, $($show:expr)?) => {
+    (@build $key:expr, $label:literal, $kind:expr, $($hint:literal)?, $($show:expr)?) => {
         $crate::form::field::Field {
             key: $key,
             label: $label,

@@ -18,119 +18,39 @@ fn is_filed(f: &Facility) -> bool {
 
 /// Every editable field of a facility document body.
 pub static FACILITY_FIELDS: &[Field<Facility>] = &[
-    field!("category", "摸排对象类别", one(Category), category),
-    field!("source", "线索来源", one(ListingSource), source),
-    field!("profile.name", "机构（场所）名称", text, profile.name),
-    field!("profile.village", "村（社区）", text, profile.village),
-    field!("profile.address", "地址", text, profile.address),
-    field!("profile.uscc", "统一社会信用代码", text, profile.uscc;
+    field!(category, "摸排对象类别", one(Category)),
+    field!(source, "线索来源", one(ListingSource)),
+    field!(profile.name, "机构（场所）名称", text),
+    field!(profile.village, "村（社区）", text),
+    field!(profile.address, "地址", text),
+    field!(profile.uscc, "统一社会信用代码", text;
         hint "18位，字母大写；未登记场所不填"; show |f| !is_venue(f)),
-    field!(
-        "profile.legal_form",
-        "登记类型",
-        one(LegalForm),
-        profile.legal_form
-    ),
-    field!(
-        "profile.ownership",
-        "机构性质",
-        one(Ownership),
-        profile.ownership
-    ),
-    field!("profile.for_profit", "是否营利性", flag, profile.for_profit),
-    field!(
-        "profile.status",
-        "运营状态",
-        one(OperatingStatus),
-        profile.status
-    ),
-    field!("profile.filing_date", "备案时间", date, profile.filing_date; show is_filed),
-    field!("profile.filing_authority", "备案机关", text, profile.filing_authority; show is_filed),
-    field!("profile.filing_receipt_no", "备案回执号", text, profile.filing_receipt_no; show is_filed),
-    field!(
-        "profile.legal_representative",
-        "法定代表人或主要负责人",
-        text,
-        profile.legal_representative
-    ),
-    field!(
-        "profile.contact_person",
-        "联系人",
-        text,
-        profile.contact_person
-    ),
-    field!(
-        "profile.contact_phone",
-        "联系电话",
-        text,
-        profile.contact_phone
-    ),
-    field!(
-        "profile.actual_controller",
-        "实际控制人",
-        text,
-        profile.actual_controller
-    ),
-    field!("profile.investors", "投资人", lines, profile.investors; hint "多个用“、”分隔"),
-    field!("profile.operator", "运营主体", text, profile.operator),
-    field!("profile.affiliated_companies", "关联公司", lines, profile.affiliated_companies;
+    field!(profile.legal_form, "登记类型", one(LegalForm)),
+    field!(profile.ownership, "机构性质", one(Ownership)),
+    field!(profile.for_profit, "是否营利性", flag),
+    field!(profile.status, "运营状态", one(OperatingStatus)),
+    field!(profile.filing_date, "备案时间", date; show is_filed),
+    field!(profile.filing_authority, "备案机关", text; show is_filed),
+    field!(profile.filing_receipt_no, "备案回执号", text; show is_filed),
+    field!(profile.legal_representative, "法定代表人或主要负责人", text),
+    field!(profile.contact_person, "联系人", text),
+    field!(profile.contact_phone, "联系电话", text),
+    field!(profile.actual_controller, "实际控制人", text),
+    field!(profile.investors, "投资人", lines; hint "多个用“、”分隔"),
+    field!(profile.operator, "运营主体", text),
+    field!(profile.affiliated_companies, "关联公司", lines;
         hint "多个用“、”分隔"),
-    field!("profile.beds", "床位数", count, profile.beds),
-    field!(
-        "profile.residents",
-        "入住（收住）老人数",
-        count,
-        profile.residents
-    ),
-    field!("profile.care_staff", "护理员数", count, profile.care_staff),
-    field!(
-        "profile.building_area_m2",
-        "服务设施面积（㎡）",
-        count,
-        profile.building_area_m2
-    ),
-    field!(
-        "profile.premises",
-        "场所权属",
-        one(Premises),
-        profile.premises
-    ),
-    field!(
-        "profile.branches",
-        "分支机构（网点）数",
-        count,
-        profile.branches
-    ),
-    field!(
-        "profile.other_industries",
-        "涉足其他产业",
-        many(Industry),
-        profile.other_industries
-    ),
-    field!(
-        "profile.other_industries_note",
-        "其他产业说明",
-        text,
-        profile.other_industries_note
-    ),
-    field!(
-        "profile.venue.nature",
-        "场所性质",
-        one(VenueNature),
-        profile.venue.nature
-    ),
-    field!(
-        "profile.venue.houses_elderly",
-        "是否收住老年人",
-        flag,
-        profile.venue.houses_elderly
-    ),
-    field!(
-        "profile.venue.services",
-        "服务内容",
-        long,
-        profile.venue.services
-    ),
+    field!(profile.beds, "床位数", count),
+    field!(profile.residents, "入住（收住）老人数", count),
+    field!(profile.care_staff, "护理员数", count),
+    field!(profile.building_area_m2, "服务设施面积（㎡）", count),
+    field!(profile.premises, "场所权属", one(Premises)),
+    field!(profile.branches, "分支机构（网点）数", count),
+    field!(profile.other_industries, "涉足其他产业", many(Industry)),
+    field!(profile.other_industries_note, "其他产业说明", text),
+    field!(profile.venue.nature, "场所性质", one(VenueNature)),
+    field!(profile.venue.houses_elderly, "是否收住老年人", flag),
+    field!(profile.venue.services, "服务内容", long),
 ];
 
 /// A titled group of fields on a page.

@@ -19,173 +19,81 @@ fn prepaid_maybe(v: &Visit) -> bool {
 /// Every editable field of a visit. The 四不两直 ticks come first, in the
 /// plan's order.
 pub static VISIT_FIELDS: &[Field<Visit>] = &[
-    field!(
-        "attestation.no_notice",
-        "不发通知",
-        tick,
-        attestation.no_notice
-    ),
-    field!(
-        "attestation.no_greeting",
-        "不打招呼",
-        tick,
-        attestation.no_greeting
-    ),
-    field!(
-        "attestation.no_briefing",
-        "不听汇报",
-        tick,
-        attestation.no_briefing
-    ),
-    field!(
-        "attestation.no_escort",
-        "不用陪同接待",
-        tick,
-        attestation.no_escort
-    ),
-    field!(
-        "attestation.straight_to_grassroots",
-        "直奔基层",
-        tick,
-        attestation.straight_to_grassroots
-    ),
-    field!(
-        "attestation.straight_to_scene",
-        "直插现场",
-        tick,
-        attestation.straight_to_scene
-    ),
-    field!("phase", "排查阶段", one(Phase), phase),
-    field!("method", "排查方式", one(Method), method; hint "只有确实无法上门时才选其他方式"),
-    field!("method_reason", "无法上门的原因", long, method_reason; show off_site),
-    field!(
-        "findings.marketing",
-        "营销方式",
-        many(Marketing),
-        findings.marketing
-    ),
-    field!(
-        "findings.marketing_note",
-        "营销方式补充",
-        text,
-        findings.marketing_note
-    ),
-    field!("findings.fees", "收费方式", many(FeeMethod), findings.fees),
-    field!(
-        "findings.prepayment.collected",
-        "是否收取预付费",
-        flag,
-        findings.prepayment.collected
-    ),
-    field!("findings.prepayment.total_yuan", "预付费总额（元）", money, findings.prepayment.total_yuan;
+    field!(attestation.no_notice, "不发通知", tick),
+    field!(attestation.no_greeting, "不打招呼", tick),
+    field!(attestation.no_briefing, "不听汇报", tick),
+    field!(attestation.no_escort, "不用陪同接待", tick),
+    field!(attestation.straight_to_grassroots, "直奔基层", tick),
+    field!(attestation.straight_to_scene, "直插现场", tick),
+    field!(phase, "排查阶段", one(Phase)),
+    field!(method, "排查方式", one(Method); hint "只有确实无法上门时才选其他方式"),
+    field!(method_reason, "无法上门的原因", long; show off_site),
+    field!(findings.marketing, "营销方式", many(Marketing)),
+    field!(findings.marketing_note, "营销方式补充", text),
+    field!(findings.fees, "收费方式", many(FeeMethod)),
+    field!(findings.prepayment.collected, "是否收取预付费", flag),
+    field!(findings.prepayment.total_yuan, "预付费总额（元）", money;
         show prepaid_maybe),
-    field!("findings.prepayment.persons", "涉及人数", count, findings.prepayment.persons;
+    field!(findings.prepayment.persons, "涉及人数", count;
         show prepaid_maybe),
-    field!("findings.prepayment.max_per_person_yuan", "单人最高预付金额（元）", money,
-        findings.prepayment.max_per_person_yuan; show prepaid_maybe),
-    field!("findings.prepayment.longest_months", "单人最长预付期限（月）", count,
-        findings.prepayment.longest_months; show prepaid_maybe),
-    field!("findings.prepayment.fund_use", "预付资金去向", many(FundUse), findings.prepayment.fund_use;
+    field!(findings.prepayment.max_per_person_yuan, "单人最高预付金额（元）", money; show prepaid_maybe),
+    field!(findings.prepayment.longest_months, "单人最长预付期限（月）", count; show prepaid_maybe),
+    field!(findings.prepayment.fund_use, "预付资金去向", many(FundUse);
         show prepaid_maybe),
-    field!("findings.prepayment.residents_told_risks", "是否向老人告知风险", flag,
-        findings.prepayment.residents_told_risks; show prepaid_maybe),
-    field!(
-        "findings.promised_returns",
-        "是否承诺投资回报/“炒床位”",
-        flag,
-        findings.promised_returns
-    ),
-    field!(
-        "findings.rapid_expansion",
-        "分支机构是否扩张过快",
-        flag,
-        findings.rapid_expansion
-    ),
-    field!("findings.expansion_note", "扩张情况说明", text, findings.expansion_note;
+    field!(findings.prepayment.residents_told_risks, "是否向老人告知风险", flag; show prepaid_maybe),
+    field!(findings.promised_returns, "是否承诺投资回报/“炒床位”", flag),
+    field!(findings.rapid_expansion, "分支机构是否扩张过快", flag),
+    field!(findings.expansion_note, "扩张情况说明", text;
         show |v| v.findings.rapid_expansion == Some(true)),
     field!(
-        "findings.legal_rep_changes_3y",
+        findings.legal_rep_changes_3y,
         "近3年变更法定代表人次数",
-        count,
-        findings.legal_rep_changes_3y
+        count
     ),
     field!(
-        "findings.address_changes_3y",
+        findings.address_changes_3y,
         "近3年变更登记注册地次数",
-        count,
-        findings.address_changes_3y
+        count
     ),
+    field!(findings.solvency, "资产负债情况", one(Solvency)),
+    field!(findings.operations_stable, "经营是否稳定", flag),
+    field!(findings.incidents.defaulted, "是否已“爆雷”/停止兑付", flag),
     field!(
-        "findings.solvency",
-        "资产负债情况",
-        one(Solvency),
-        findings.solvency
-    ),
-    field!(
-        "findings.operations_stable",
-        "经营是否稳定",
-        flag,
-        findings.operations_stable
-    ),
-    field!(
-        "findings.incidents.defaulted",
-        "是否已“爆雷”/停止兑付",
-        flag,
-        findings.incidents.defaulted
-    ),
-    field!(
-        "findings.incidents.group_petition",
+        findings.incidents.group_petition,
         "是否发生群访或集体上访",
-        flag,
-        findings.incidents.group_petition
+        flag
     ),
     field!(
-        "findings.incidents.negative_publicity",
+        findings.incidents.negative_publicity,
         "是否有负面或重大舆情",
-        flag,
-        findings.incidents.negative_publicity
+        flag
     ),
-    field!(
-        "findings.incidents.complaints",
-        "投诉举报（件）",
-        count,
-        findings.incidents.complaints
-    ),
-    field!(
-        "findings.suspected_fraud",
-        "是否涉嫌非法集资、诈骗",
-        flag,
-        findings.suspected_fraud
-    ),
-    field!("findings.suspected_fraud_basis", "认定依据", long, findings.suspected_fraud_basis;
+    field!(findings.incidents.complaints, "投诉举报（件）", count),
+    field!(findings.suspected_fraud, "是否涉嫌非法集资、诈骗", flag),
+    field!(findings.suspected_fraud_basis, "认定依据", long;
         show |v| v.findings.suspected_fraud == Some(true)),
-    field!(
-        "findings.other_risk",
-        "是否有其他潜在经营风险",
-        flag,
-        findings.other_risk
-    ),
-    field!("findings.other_risk_reason", "风险理由", long, findings.other_risk_reason;
+    field!(findings.other_risk, "是否有其他潜在经营风险", flag),
+    field!(findings.other_risk_reason, "风险理由", long;
         show |v| v.findings.other_risk == Some(true)),
-    field!("proposed_level", "建议风险等级", one(RiskLevel), proposed_level;
+    field!(proposed_level, "建议风险等级", one(RiskLevel);
         hint "排查员的意见；系统计算的等级另行显示"),
-    field!("proposal_note", "建议说明", long, proposal_note),
+    field!(proposal_note, "建议说明", long),
 ];
 
 /// One resident interview (询问入住老年人或其代理人).
 pub static INTERVIEW_FIELDS: &[Field<ResidentInterview>] = &[
-    field!("respondent", "询问对象", one(Respondent), respondent),
-    field!("label", "称呼", text, label; hint "如“3号房 王奶奶”。请勿填写身份证号"),
-    field!("prepaid", "是否预交费用", flag, prepaid),
-    field!("prepaid_yuan", "预交金额（元）", money, prepaid_yuan; show |i| i.prepaid != Some(false)),
-    field!("prepaid_months", "预交期限（月）", count, prepaid_months; show |i| i.prepaid != Some(false)),
-    field!("told_risks", "是否被告知风险", flag, told_risks),
-    field!("promised_returns", "是否被承诺回报", flag, promised_returns),
-    field!("notes", "情况记录", long, notes),
+    field!(respondent, "询问对象", one(Respondent)),
+    field!(label, "称呼", text; hint "如“3号房 王奶奶”。请勿填写身份证号"),
+    field!(prepaid, "是否预交费用", flag),
+    field!(prepaid_yuan, "预交金额（元）", money; show |i| i.prepaid != Some(false)),
+    field!(prepaid_months, "预交期限（月）", count; show |i| i.prepaid != Some(false)),
+    field!(told_risks, "是否被告知风险", flag),
+    field!(promised_returns, "是否被承诺回报", flag),
+    field!(notes, "情况记录", long),
 ];
 
 /// What an inspector writes about a photo.
-pub static PHOTO_FIELDS: &[Field<PhotoRef>] = &[field!("caption", "说明", text, caption)];
+pub static PHOTO_FIELDS: &[Field<PhotoRef>] = &[field!(caption, "说明", text)];
 
 /// A field of the facility or of the visit, on a visit step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,16 +16,16 @@ use crate::form::field::{Field, SetError, field, set};
 use crate::form::value::Value;
 
 pub static PLAN_FIELDS: &[Field<WorkPlan>] = &[
-    field!("title", "工作方案名称", text, title),
-    field!("issued_on", "印发日期", date, issued_on),
-    field!("text", "主要内容", long, text; hint "排查范围、分工、时间安排等"),
+    field!(title, "工作方案名称", text),
+    field!(issued_on, "印发日期", date),
+    field!(text, "主要内容", long; hint "排查范围、分工、时间安排等"),
 ];
 
 pub static MEMBER_FIELDS: &[Field<GroupMember>] = &[
-    field!("name", "姓名", text, name),
-    field!("position", "职务", text, position),
-    field!("group_role", "小组职务", one(GroupRole), group_role),
-    field!("phone", "联系电话", text, phone),
+    field!(name, "姓名", text),
+    field!(position, "职务", text),
+    field!(group_role, "小组职务", one(GroupRole)),
+    field!(phone, "联系电话", text),
 ];
 
 /// A publicity activity as typed, before it is added.
@@ -39,11 +39,11 @@ pub struct ActivityDraft {
 }
 
 pub static ACTIVITY_FIELDS: &[Field<ActivityDraft>] = &[
-    field!("date", "日期", date, date),
-    field!("venue_type", "场所类型", one(VenueType), venue_type),
-    field!("venue", "地点", text, venue; hint "如：城关镇文化广场"),
-    field!("participants", "参加人数", count, participants),
-    field!("note", "内容", text, note; hint "如：防范养老诈骗宣传，发放资料 200 份"),
+    field!(date, "日期", date),
+    field!(venue_type, "场所类型", one(VenueType)),
+    field!(venue, "地点", text; hint "如：城关镇文化广场"),
+    field!(participants, "参加人数", count),
+    field!(note, "内容", text; hint "如：防范养老诈骗宣传，发放资料 200 份"),
 ];
 
 /// A draft field the activity cannot be added without, and why.
