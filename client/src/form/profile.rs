@@ -38,8 +38,7 @@ pub static FACILITY_FIELDS: &[Field<Facility>] = &[
     field!(profile.actual_controller, "实际控制人", text),
     field!(profile.investors, "投资人", lines; hint "多个用“、”分隔"),
     field!(profile.operator, "运营主体", text),
-    field!(profile.affiliated_companies, "关联公司", lines;
-        hint "多个用“、”分隔"),
+    field!(profile.affiliated_companies, "关联公司", lines; hint "多个用“、”分隔"),
     field!(profile.beds, "床位数", count),
     field!(profile.residents, "入住（收住）老人数", count),
     field!(profile.care_staff, "护理员数", count),

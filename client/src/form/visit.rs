@@ -32,14 +32,11 @@ pub static VISIT_FIELDS: &[Field<Visit>] = &[
     field!(findings.marketing_note, "营销方式补充", text),
     field!(findings.fees, "收费方式", many(FeeMethod)),
     field!(findings.prepayment.collected, "是否收取预付费", flag),
-    field!(findings.prepayment.total_yuan, "预付费总额（元）", money;
-        show prepaid_maybe),
-    field!(findings.prepayment.persons, "涉及人数", count;
-        show prepaid_maybe),
+    field!(findings.prepayment.total_yuan, "预付费总额（元）", money; show prepaid_maybe),
+    field!(findings.prepayment.persons, "涉及人数", count; show prepaid_maybe),
     field!(findings.prepayment.max_per_person_yuan, "单人最高预付金额（元）", money; show prepaid_maybe),
     field!(findings.prepayment.longest_months, "单人最长预付期限（月）", count; show prepaid_maybe),
-    field!(findings.prepayment.fund_use, "预付资金去向", many(FundUse);
-        show prepaid_maybe),
+    field!(findings.prepayment.fund_use, "预付资金去向", many(FundUse); show prepaid_maybe),
     field!(findings.prepayment.residents_told_risks, "是否向老人告知风险", flag; show prepaid_maybe),
     field!(findings.promised_returns, "是否承诺投资回报/“炒床位”", flag),
     field!(findings.rapid_expansion, "分支机构是否扩张过快", flag),
