@@ -273,8 +273,9 @@ fn query(args: &NationalArgs, dir: &Path, token: &str, township: &str) -> Result
         .map_err(|e| e.to_string())?;
     let idle = server.sample();
     let reps = args.query_reps.max(1);
-    let endpoints: [(&str, String, usize); 6] = [
+    let endpoints: [(&str, String, usize); 7] = [
         ("dashboard (county)", "/api/dashboard".to_owned(), reps),
+        ("lead feed (county)", "/api/leads".to_owned(), reps),
         (
             "dashboard (one township)",
             format!("/api/dashboard?township={township}"),

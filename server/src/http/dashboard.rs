@@ -1,5 +1,5 @@
 //! `GET /api/dashboard` (roll-ups), `GET /api/facilities` (list rows) and
-//! `GET /api/leads` (red and orange facilities), all read from the
+//! `GET /api/leads` (the newest red and orange facilities), all read from the
 //! projection tables and scoped by role: a township role sees its own
 //! township (asking for another answers 404, as for a document); county
 //! roles see the county, or one township with `?township=`.
@@ -21,6 +21,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::AppState;
 use crate::auth::{AuthUser, policy};
 use crate::error::{AppError, AppResult};
+use crate::storage::WriteTx;
 use crate::storage::projections::FacilityRow;
 use crate::storage::rollups::{Area, level_of};
 use crate::storage::scope::RecordedScope;
@@ -127,28 +128,35 @@ pub async fn facilities(
 }
 
 /// Red and orange facilities, newest projection first.
+/// The newest leads `GET /api/leads` lists; the feed adds later ones live.
+const MAX_LEADS: usize = 500;
+
 pub async fn leads(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> AppResult<Json<Vec<Lead>>> {
     let area = area_for(&user, query(q)?.township.as_deref())?;
-    let (rows, names) = read_rows(&state, area).await?;
-    let mut out = Vec::new();
+    let (rows, names) = read(&state, move |tx| {
+        let township = match area {
+            Area::County => None,
+            Area::Township(t) => Some(t.to_string()),
+        };
+        tx.lead_rows(township.as_deref(), MAX_LEADS)
+    })
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
     for (row, seq) in &rows {
-        let level = level_of(&row.effective_level);
-        if level >= RiskLevel::Orange {
-            out.push(Lead {
-                facility: facility_id(row)?,
-                township: township_ref(&row.township, &names)?,
-                name: row.name.clone(),
-                level,
-                previous_level: None,
-                main_problems: row.annex.review.main_problems.clone(),
-                seq: *seq,
-                last_visit_at: row.last_visit_at.clone(),
-            });
-        }
+        out.push(Lead {
+            facility: facility_id(row)?,
+            township: township_ref(&row.township, &names)?,
+            name: row.name.clone(),
+            level: level_of(&row.effective_level),
+            previous_level: None,
+            main_problems: row.annex.review.main_problems.clone(),
+            seq: *seq,
+            last_visit_at: row.last_visit_at.clone(),
+        });
     }
     out.sort_by(|a, b| b.seq.cmp(&a.seq).then_with(|| b.level.cmp(&a.level)));
     Ok(Json(out))
@@ -160,6 +168,14 @@ async fn read_rows(
     state: &Arc<AppState>,
     area: Area,
 ) -> AppResult<(Vec<(FacilityRow, u64)>, Names)> {
+    read(state, move |tx| tx.facilities_in(area)).await
+}
+
+/// Facility rows as `rows` reads them, and the township names.
+async fn read(
+    state: &Arc<AppState>,
+    rows: impl FnOnce(&WriteTx<'_>) -> rusqlite::Result<Vec<(FacilityRow, u64)>> + Send + 'static,
+) -> AppResult<(Vec<(FacilityRow, u64)>, Names)> {
     state
         .blocking(move |app| {
             Ok(app.storage.read(|tx| {
@@ -168,7 +184,7 @@ async fn read_rows(
                     .into_iter()
                     .map(|t| (t.id, t.name))
                     .collect();
-                Ok::<_, rusqlite::Error>((tx.facilities_in(area)?, names))
+                Ok::<_, rusqlite::Error>((rows(tx)?, names))
             })?)
         })
         .await

@@ -321,6 +321,37 @@ impl WriteTx<'_> {
             .collect()
     }
 
+    /// Red and orange facilities of one township or all, the most recently
+    /// written first, at most `limit`: through the level and township
+    /// indexes, so the county's feed costs the same at any size.
+    pub fn lead_rows(
+        &self,
+        township: Option<&str>,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<(FacilityRow, u64)>> {
+        let leads = "effective_level IN ('red', 'orange')";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let row = |r: &rusqlite::Row<'_>| Ok((facility_row(r)?, r.get(16)?));
+        match township {
+            None => self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT {FACILITY_COLUMNS}, updated_seq FROM facilities
+                     WHERE {leads} ORDER BY updated_seq DESC LIMIT ?1"
+                ))?
+                .query_map(params![limit], row)?
+                .collect(),
+            Some(t) => self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT {FACILITY_COLUMNS}, updated_seq FROM facilities
+                     WHERE township = ?1 AND {leads} ORDER BY updated_seq DESC LIMIT ?2"
+                ))?
+                .query_map(params![t, limit], row)?
+                .collect(),
+        }
+    }
+
     /// The rule-set versions stored assessments were computed under, in
     /// one township or all.
     pub fn rule_set_versions(&self, township: Option<&str>) -> rusqlite::Result<Vec<String>> {
