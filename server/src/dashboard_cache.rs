@@ -32,13 +32,16 @@ struct Cached {
 }
 
 impl DashboardCache {
-    /// The county's dashboard at `now`, read in `tx`.
+    /// The county's dashboard at `now`, read in `tx`, which must not have
+    /// read anything yet.
     pub fn county(&self, tx: &WriteTx<'_>, now: Timestamp) -> rusqlite::Result<Dashboard> {
+        // Locked before the transaction's first statement, which is when
+        // SQLite takes its snapshot: snapshots then follow the order of the
+        // lock, and the cache never meets one older than itself. Concurrent
+        // requests wait for one computation instead of each doing it.
+        let mut slot = self.county.lock().unwrap_or_else(|p| p.into_inner());
         let seq = tx.current_seq()?;
         let day = now.day();
-        // Held while computing, so concurrent requests wait for one
-        // computation instead of each doing it.
-        let mut slot = self.county.lock().unwrap_or_else(|p| p.into_inner());
         let cached = match slot.take() {
             Some(c) if c.day == day && c.seq == seq => c,
             Some(mut c) if c.day == day && c.seq < seq => {
@@ -53,18 +56,20 @@ impl DashboardCache {
                 c.seq = seq;
                 c
             }
-            // A new day, nothing yet, or a transaction older than the cache
-            // (it must not see the cache's later writes): read it all.
-            other => {
+            // A request that waited across midnight: answer it, but keep
+            // the new day's parts.
+            Some(c) if day < c.day => {
                 let parts = tx.township_parts(None, now)?;
-                let fresh = Cached { seq, day, parts };
-                if other.as_ref().is_some_and(|c| c.seq > seq) {
-                    let dashboard = tx.dashboard_from(Area::County, None, &fresh.parts, now);
-                    *slot = other;
-                    return dashboard;
-                }
-                fresh
+                *slot = Some(c);
+                return tx.dashboard_from(Area::County, None, &parts, now);
             }
+            // Nothing yet, a new day, or a sequence that went back (a
+            // restored database): read it all.
+            _ => Cached {
+                seq,
+                day,
+                parts: tx.township_parts(None, now)?,
+            },
         };
         let dashboard = tx.dashboard_from(Area::County, None, &cached.parts, now);
         *slot = Some(cached);
