@@ -142,10 +142,8 @@ pub fn read<B: DocBody>(tx: &WriteTx<'_>, id: DocId) -> AdminResult<Option<doc::
 
 /// The id of the county's settings document, minted on first use.
 pub fn settings_id(tx: &WriteTx<'_>) -> AdminResult<DocId> {
-    let county = match tx.meta(COUNTY_ID_KEY)? {
-        Some(text) => text
-            .parse::<CountyId>()
-            .map_err(|e| AdminError::invalid(format!("stored county id: {e}")))?,
+    let county = match stored_county_id(tx)? {
+        Some(id) => id,
         None => {
             let id = CountyId::random();
             tx.set_meta(COUNTY_ID_KEY, &id.to_string())?;
@@ -155,9 +153,22 @@ pub fn settings_id(tx: &WriteTx<'_>) -> AdminResult<DocId> {
     Ok(DocId::settings(county))
 }
 
-/// The county settings, if the document exists.
+fn stored_county_id(tx: &WriteTx<'_>) -> AdminResult<Option<CountyId>> {
+    tx.meta(COUNTY_ID_KEY)?
+        .map(|text| {
+            text.parse::<CountyId>()
+                .map_err(|e| AdminError::invalid(format!("stored county id: {e}")))
+        })
+        .transpose()
+}
+
+/// The county settings, if the document exists. Reads only: before the
+/// county has an id, it has no settings either.
 pub fn read_settings(tx: &WriteTx<'_>) -> AdminResult<Option<CountySettings>> {
-    Ok(read::<CountySettings>(tx, settings_id(tx)?)?.map(|d| d.body))
+    let Some(county) = stored_county_id(tx)? else {
+        return Ok(None);
+    };
+    Ok(read::<CountySettings>(tx, DocId::settings(county))?.map(|d| d.body))
 }
 
 /// Applies `edit` to the county settings, creating the document (with the
