@@ -174,16 +174,20 @@ struct Lent<'s> {
 
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            let storage = self.storage;
-            storage
-                .readers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .idle
-                .push(conn);
-            storage.reader_returned.notify_one();
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        let storage = self.storage;
+        let mut readers = storage.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if conn.is_autocommit() {
+            readers.idle.push(conn);
+        } else {
+            // Its rollback failed: a connection still inside a transaction
+            // would fail every later read. Close it; the next read opens one.
+            readers.open -= 1;
         }
+        drop(readers);
+        storage.reader_returned.notify_one();
     }
 }
 
