@@ -33,6 +33,7 @@ pub fn acceptor(cert: &Path, key: &Path) -> std::io::Result<TlsAcceptor> {
     .with_no_client_auth()
     .with_single_cert(chain, key_der)
     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    // HTTP/1.1 only, as `listen` serves it.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
