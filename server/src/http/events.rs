@@ -9,7 +9,7 @@
 //!   reload `GET /api/leads`.
 //!
 //! The stream lasts only as long as the session that opened it: it is
-//! re-checked before every `lead` and every [`SESSION_RECHECK`], and a
+//! re-checked before every burst of leads and every [`SESSION_RECHECK`], and a
 //! logout, a disabled account or a password reset ends the stream, so a
 //! revoked token hears of no lead after it was revoked.
 //!
@@ -27,7 +27,7 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, StreamExt};
 use mopai_shared::dashboard::Lead;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::AppState;
 use crate::auth::session::TokenHash;
@@ -37,6 +37,8 @@ use crate::storage::scope::Visibility;
 
 /// How often an open stream checks that its session is still valid.
 pub const SESSION_RECHECK: Duration = Duration::from_secs(5);
+/// Leads sent after one session check.
+const MAX_BURST: usize = 256;
 
 pub async fn events(State(state): State<Arc<AppState>>, user: AuthUser) -> impl IntoResponse {
     // Subscribed before the response starts, so `ready` means "listening".
@@ -53,20 +55,37 @@ pub async fn events(State(state): State<Arc<AppState>>, user: AuthUser) -> impl 
         (receiver, state, recheck),
         move |(mut receiver, state, mut recheck)| async move {
             loop {
-                let event = tokio::select! {
-                    received = receiver.recv() => match received {
-                        Ok(lead) if visible(visibility, &lead) => {
-                            if !session_valid(&state, session).await {
-                                return None;
+                let events = tokio::select! {
+                    received = receiver.recv() => {
+                        // One session check for every lead already waiting:
+                        // a settings change can publish hundreds at once.
+                        let mut burst = vec![received];
+                        while burst.len() < MAX_BURST {
+                            match receiver.try_recv() {
+                                Ok(lead) => burst.push(Ok(lead)),
+                                Err(TryRecvError::Lagged(n)) => burst.push(Err(RecvError::Lagged(n))),
+                                Err(_) => break,
                             }
-                            lead_event(&lead)
                         }
-                        Ok(_) => continue,
-                        Err(RecvError::Lagged(n)) => {
-                            Event::default().event("lagged").data(n.to_string())
+                        let mut events = Vec::new();
+                        for received in burst {
+                            match received {
+                                Ok(lead) if visible(visibility, &lead) => events.push(lead_event(&lead)),
+                                Ok(_) => {}
+                                Err(RecvError::Lagged(n)) => {
+                                    events.push(Event::default().event("lagged").data(n.to_string()));
+                                }
+                                Err(RecvError::Closed) => return None,
+                            }
                         }
-                        Err(RecvError::Closed) => return None,
-                    },
+                        if events.is_empty() {
+                            continue;
+                        }
+                        if !session_valid(&state, session).await {
+                            return None;
+                        }
+                        events
+                    }
                     _ = recheck.tick() => {
                         if session_valid(&state, session).await {
                             continue;
@@ -74,10 +93,11 @@ pub async fn events(State(state): State<Arc<AppState>>, user: AuthUser) -> impl 
                         return None;
                     }
                 };
-                return Some((Ok(event), (receiver, state, recheck)));
+                return Some((events, (receiver, state, recheck)));
             }
         },
-    );
+    )
+    .flat_map(|events| stream::iter(events.into_iter().map(Ok)));
     (
         // Tells a buffering reverse proxy (nginx) to pass events on at once.
         [(HeaderName::from_static("x-accel-buffering"), "no")],
