@@ -16,6 +16,7 @@ use mopai_shared::ids::TownshipId;
 use mopai_shared::model::{
     Category, CountySettings, Day, MeasureKind, Phase, RiskLevel, Schedule, Timestamp,
 };
+use mopai_shared::risk::plan::plan_required;
 use rusqlite::types::Type;
 
 use super::WriteTx;
@@ -211,10 +212,13 @@ pub fn percent(part: u32, whole: u32) -> f64 {
 /// One facility's contribution to the disposal counters.
 fn disposal_of(row: &FacilityRow, today: Day) -> DisposalCounts {
     let plan = &row.annex.plan;
+    // By the effective level, as the lead's pages count: a lead who raises a
+    // level asks for a plan before the rules do.
+    let needs_plan = plan_required(row.must_report, level_of(&row.effective_level));
     let done = |kind| u32::from(plan.done(kind));
     DisposalCounts {
-        plans_due: u32::from(row.must_report),
-        plans_overdue: u32::from(row.must_report && plan.overdue(today)),
+        plans_due: u32::from(needs_plan),
+        plans_overdue: u32::from(needs_plan && plan.overdue(today)),
         warning_talks: done(MeasureKind::WarningTalk),
         rectification_orders: done(MeasureKind::OrderRectify),
         refunded_yuan: plan.refunded_yuan(),

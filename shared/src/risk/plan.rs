@@ -14,7 +14,13 @@ use crate::model::{Measure, RiskLevel};
 /// lead's confirmed level when current), so a raised level asks for a plan
 /// even before the rules agree.
 pub fn needs_plan(assessment: &Assessment, effective: RiskLevel) -> bool {
-    assessment.must_report_to_county || effective >= RiskLevel::Yellow
+    plan_required(assessment.must_report_to_county, effective)
+}
+
+/// [`needs_plan`] from what a projection keeps: whether the rules say the
+/// facility must be reported to the county, and its effective level.
+pub fn plan_required(must_report_to_county: bool, effective: RiskLevel) -> bool {
+    must_report_to_county || effective >= RiskLevel::Yellow
 }
 
 /// The measures the plan prescribes for `level`, then those of the venue's
