@@ -20,7 +20,7 @@ pub type CodeLabel = Option<Vec<Opt>>;
 pub fn describe(segs: &[PathSeg]) -> (String, CodeLabel) {
     let body = segs.get(1..).unwrap_or_default();
     let (prefix, label) = match item(body, "visits") {
-        Some(v) => match below_visit(&body[v + 2..]) {
+        Some(v) => match below_visit(after(body, v)) {
             ("", label) => ("走访记录·", label),
             found => found,
         },
@@ -50,10 +50,16 @@ pub fn visit_label(path: &str) -> Option<String> {
 
 fn below_visit(segs: &[PathSeg]) -> (&'static str, Option<(String, CodeLabel)>) {
     match (item(segs, "interviews"), item(segs, "photos")) {
-        (Some(i), _) => ("询问记录·", lookup(INTERVIEW_FIELDS, &keys(&segs[i + 2..]))),
-        (_, Some(p)) => ("照片·", lookup(PHOTO_FIELDS, &keys(&segs[p + 2..]))),
+        (Some(i), _) => ("询问记录·", lookup(INTERVIEW_FIELDS, &keys(after(segs, i)))),
+        (_, Some(p)) => ("照片·", lookup(PHOTO_FIELDS, &keys(after(segs, p)))),
         _ => ("", lookup(VISIT_FIELDS, &keys(segs))),
     }
+}
+
+/// What follows a list and its item (`visits`, `[<id>]`): a path from
+/// another phone may end at the list itself.
+fn after(segs: &[PathSeg], list: usize) -> &[PathSeg] {
+    segs.get(list + 2..).unwrap_or_default()
 }
 
 fn keys(segs: &[PathSeg]) -> String {
@@ -110,5 +116,11 @@ mod tests {
             "询问记录·称呼"
         );
         assert_eq!(describe(&body("profile.nonsense")).0, "profile.nonsense");
+        // A path that ends at a list (a whole list in conflict) names the list.
+        assert_eq!(describe(&body("visits")).0, "走访记录·visits");
+        assert_eq!(
+            describe(&body("visits[v].interviews")).0,
+            "询问记录·visits.interviews"
+        );
     }
 }
