@@ -90,7 +90,9 @@ pub async fn sync_replicas<T: Transport>(
     let mut round = 0;
     // Each document needs a few exchanges and a request carries at most
     // `MAX_DOCS_PER_REQUEST` of them, so the bound grows with the documents
-    // known; it stays finite whatever the server sends.
+    // known. A server can raise it only by announcing more documents, each
+    // of which the phone then holds, so the rounds stay bounded by what the
+    // phone can hold.
     while round < round_limit(replicas.len()) {
         let (docs, deferred) = outgoing_messages(replicas, std::mem::take(&mut pending));
         if docs.is_empty() && deferred.is_empty() && !server_has_more {
