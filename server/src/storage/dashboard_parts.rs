@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use mopai_shared::api::TownshipRef;
 use mopai_shared::dashboard::{CategoryLevels, Dashboard, DayCount, LevelCounts, TownshipProgress};
 use mopai_shared::ids::TownshipId;
-use mopai_shared::model::{Category, Day, Timestamp};
+use mopai_shared::model::{Category, Day, Schedule, Timestamp};
 use rusqlite::types::Type;
 
 use super::WriteTx;
@@ -37,7 +37,7 @@ pub struct TownshipPart {
 pub type Parts = BTreeMap<String, TownshipPart>;
 
 /// Visit counts per township and per key (a phase code or a day).
-type VisitCounts = BTreeMap<String, BTreeMap<String, u32>>;
+pub type VisitCounts = BTreeMap<String, BTreeMap<String, u32>>;
 
 impl WriteTx<'_> {
     /// The parts of `townships`, or of every township with facilities or
@@ -65,42 +65,7 @@ impl WriteTx<'_> {
             }
         };
         let schedule = self.settings_in_force()?.schedule;
-        let mut by_township: BTreeMap<&str, Vec<&FacilityRow>> = BTreeMap::new();
-        for (row, _) in &rows {
-            by_township.entry(&row.township).or_default().push(row);
-        }
-        let keys: BTreeSet<&str> = by_township
-            .keys()
-            .copied()
-            .chain(phases.keys().map(String::as_str))
-            .chain(days.keys().map(String::as_str))
-            .collect();
-        let mut parts = Parts::new();
-        for key in keys {
-            let mine = by_township.get(key).map(Vec::as_slice).unwrap_or_default();
-            let mut categories: BTreeMap<Option<Category>, LevelCounts> = BTreeMap::new();
-            for row in mine {
-                let category = row.category.as_deref().and_then(Category::from_code);
-                categories
-                    .entry(category)
-                    .or_default()
-                    .add(level_of(&row.effective_level));
-            }
-            let days = days
-                .get(key)
-                .into_iter()
-                .flatten()
-                .map(|(day, n)| Ok((parse_day(day)?, *n)))
-                .collect::<rusqlite::Result<_>>()?;
-            let part = TownshipPart {
-                progress: progress_of(None, mine.iter().copied(), 0, &schedule, now),
-                categories,
-                phases: phases.get(key).cloned().unwrap_or_default(),
-                days,
-            };
-            parts.insert(key.to_owned(), part);
-        }
-        Ok(parts)
+        parts_from(&rows, &phases, &days, &schedule, now)
     }
 
     /// Townships with a facility re-projected after `seq` (a write to its
@@ -112,14 +77,15 @@ impl WriteTx<'_> {
         stmt.query_map([seq], |r| r.get(0))?.collect()
     }
 
-    /// The dashboard of `area` from the parts of its townships, judged at `now`.
-    pub fn dashboard_from(
+    /// Each township's progress in `area` from its part (none: nothing
+    /// listed), with its publicity count, judged at `now`; and the total.
+    /// Every township is listed, registered or only named by a facility.
+    pub fn progress_from(
         &self,
         area: Area,
-        township: Option<TownshipRef>,
         parts: &Parts,
         now: Timestamp,
-    ) -> rusqlite::Result<Dashboard> {
+    ) -> rusqlite::Result<(Vec<TownshipProgress>, TownshipProgress)> {
         let schedule = self.settings_in_force()?.schedule;
         let publicity: BTreeMap<String, u32> = self
             .township_logs()?
@@ -140,33 +106,51 @@ impl WriteTx<'_> {
         if let Area::Township(only) = area {
             refs.retain(|t| t.id == only);
         }
+        let townships: Vec<TownshipProgress> = refs
+            .into_iter()
+            .map(|t| {
+                let key = t.id.to_string();
+                let mut progress = match parts.get(&key) {
+                    Some(part) => part.progress.clone(),
+                    None => progress_of(None, std::iter::empty(), 0, &schedule, now),
+                };
+                progress.publicity_activities = publicity.get(&key).copied().unwrap_or(0);
+                progress.township = Some(t);
+                judge(&mut progress, &schedule, now);
+                progress
+            })
+            .collect();
+        let total = total_of(&townships, &schedule, now);
+        Ok((townships, total))
+    }
+
+    /// The dashboard of `area` from the parts of its townships, judged at `now`.
+    pub fn dashboard_from(
+        &self,
+        area: Area,
+        township: Option<TownshipRef>,
+        parts: &Parts,
+        now: Timestamp,
+    ) -> rusqlite::Result<Dashboard> {
+        let schedule = self.settings_in_force()?.schedule;
+        let (townships, total) = self.progress_from(area, parts, now)?;
         let mut categories: BTreeMap<Option<Category>, LevelCounts> = BTreeMap::new();
         let mut phases: BTreeMap<String, u32> = BTreeMap::new();
         let mut days: BTreeMap<Day, u32> = BTreeMap::new();
-        let mut townships = Vec::with_capacity(refs.len());
-        for t in refs {
-            let key = t.id.to_string();
-            let mut progress = match parts.get(&key) {
-                Some(part) => {
-                    for (category, levels) in &part.categories {
-                        categories.entry(*category).or_default().merge(levels);
-                    }
-                    for (phase, n) in &part.phases {
-                        *phases.entry(phase.clone()).or_default() += n;
-                    }
-                    for (day, n) in &part.days {
-                        *days.entry(*day).or_default() += n;
-                    }
-                    part.progress.clone()
-                }
-                None => progress_of(None, std::iter::empty(), 0, &schedule, now),
-            };
-            progress.township = Some(t);
-            progress.publicity_activities = publicity.get(&key).copied().unwrap_or(0);
-            judge(&mut progress, &schedule, now);
-            townships.push(progress);
+        let listed = townships
+            .iter()
+            .filter_map(|p| parts.get(&p.township.as_ref()?.id.to_string()));
+        for part in listed {
+            for (category, levels) in &part.categories {
+                categories.entry(*category).or_default().merge(levels);
+            }
+            for (phase, n) in &part.phases {
+                *phases.entry(phase.clone()).or_default() += n;
+            }
+            for (day, n) in &part.days {
+                *days.entry(*day).or_default() += n;
+            }
         }
-        let total = total_of(&townships, &schedule, now);
         let mut cumulative = 0;
         let by_day = days
             .into_iter()
@@ -212,6 +196,53 @@ const DAYS_ALL: &str = "SELECT township, substr(arrived_at, 1, 10) AS day, COUNT
      WHERE arrived_at IS NOT NULL AND entry_state != 'draft' GROUP BY township, day";
 const DAYS_OF: &str = "SELECT township, substr(arrived_at, 1, 10) AS day, COUNT(*) FROM visits
      WHERE township = ?1 AND arrived_at IS NOT NULL AND entry_state != 'draft' GROUP BY day";
+
+/// Parts from facility rows and visit counts, by township: plans judged
+/// overdue on `now`'s day.
+pub fn parts_from(
+    rows: &[(FacilityRow, u64)],
+    phases: &VisitCounts,
+    days: &VisitCounts,
+    schedule: &Schedule,
+    now: Timestamp,
+) -> rusqlite::Result<Parts> {
+    let mut by_township: BTreeMap<&str, Vec<&FacilityRow>> = BTreeMap::new();
+    for (row, _) in rows {
+        by_township.entry(&row.township).or_default().push(row);
+    }
+    let keys: BTreeSet<&str> = by_township
+        .keys()
+        .copied()
+        .chain(phases.keys().map(String::as_str))
+        .chain(days.keys().map(String::as_str))
+        .collect();
+    let mut parts = Parts::new();
+    for key in keys {
+        let mine = by_township.get(key).map(Vec::as_slice).unwrap_or_default();
+        let mut categories: BTreeMap<Option<Category>, LevelCounts> = BTreeMap::new();
+        for row in mine {
+            let category = row.category.as_deref().and_then(Category::from_code);
+            categories
+                .entry(category)
+                .or_default()
+                .add(level_of(&row.effective_level));
+        }
+        let days = days
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|(day, n)| Ok((parse_day(day)?, *n)))
+            .collect::<rusqlite::Result<_>>()?;
+        let part = TownshipPart {
+            progress: progress_of(None, mine.iter().copied(), 0, schedule, now),
+            categories,
+            phases: phases.get(key).cloned().unwrap_or_default(),
+            days,
+        };
+        parts.insert(key.to_owned(), part);
+    }
+    Ok(parts)
+}
 
 fn parse_day(text: &str) -> rusqlite::Result<Day> {
     text.parse::<Day>()

@@ -20,6 +20,7 @@ use mopai_shared::risk::plan::plan_required;
 use rusqlite::types::Type;
 
 use super::WriteTx;
+use super::dashboard_parts::{VisitCounts, parts_from};
 use super::projections::FacilityRow;
 
 /// Which facilities a roll-up or an export covers.
@@ -77,7 +78,7 @@ impl WriteTx<'_> {
     }
 
     /// Per-township progress and the total, judged at `now`, from the rows
-    /// [`Self::facilities_in`] read for `area`.
+    /// [`Self::facilities_in`] read for `area` (annex table 4).
     pub fn progress(
         &self,
         area: Area,
@@ -85,45 +86,9 @@ impl WriteTx<'_> {
         now: Timestamp,
     ) -> rusqlite::Result<(Vec<TownshipProgress>, TownshipProgress)> {
         let schedule = self.settings_in_force()?.schedule;
-        let publicity: BTreeMap<String, u32> = self
-            .township_logs()?
-            .into_iter()
-            .map(|l| (l.township, l.activities))
-            .collect();
-        // One pass to group the rows: a county may hold hundreds of
-        // townships and hundreds of thousands of facilities.
-        let mut by_township: BTreeMap<&str, Vec<&FacilityRow>> = BTreeMap::new();
-        for (row, _) in rows {
-            by_township.entry(&row.township).or_default().push(row);
-        }
-        let mut townships = self.township_refs()?;
-        // A facility of a township nobody registered still counts, by id.
-        let known: std::collections::BTreeSet<String> =
-            townships.iter().map(|t| t.id.to_string()).collect();
-        for key in by_township.keys() {
-            if let Ok(id) = key.parse::<TownshipId>()
-                && !known.contains(*key)
-            {
-                townships.push(TownshipRef {
-                    id,
-                    name: (*key).to_owned(),
-                });
-            }
-        }
-        if let Area::Township(only) = area {
-            townships.retain(|t| t.id == only);
-        }
-        let per_township: Vec<TownshipProgress> = townships
-            .into_iter()
-            .map(|t| {
-                let key = t.id.to_string();
-                let mine = by_township.get(key.as_str()).into_iter().flatten().copied();
-                let activities = publicity.get(&key).copied().unwrap_or(0);
-                progress_of(Some(t), mine, activities, &schedule, now)
-            })
-            .collect();
-        let total = total_of(&per_township, &schedule, now);
-        Ok((per_township, total))
+        let none = VisitCounts::new();
+        let parts = parts_from(rows, &none, &none, &schedule, now)?;
+        self.progress_from(area, &parts, now)
     }
 
     /// Everything `GET /api/dashboard` answers, computed afresh.
