@@ -348,6 +348,29 @@ async fn csv_has_a_bom_and_the_zip_holds_five_workbooks() {
         "grouped heads flattened"
     );
 
+    // Table 4's two header rows: the groups over their columns, and the
+    // ungrouped heads merged down both rows (read in the top cell).
+    let mut t4 = workbook(bytes(&county.server, "/api/export/4.xlsx", &staff).await);
+    let sheet = t4.worksheet_range("附件4").expect("table 4");
+    let text = |r: u32, c: u32| {
+        sheet
+            .get_value((r, c))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let groups: Vec<String> = (0..sheet.width() as u32).map(|c| text(3, c)).collect();
+    let heads: Vec<String> = (0..sheet.width() as u32).map(|c| text(4, c)).collect();
+    let grouped = groups
+        .iter()
+        .position(|g| g == "应排查数")
+        .expect("group row");
+    assert_eq!(
+        heads[grouped..grouped + 4],
+        ["已备案", "未备案", "未登记场所", "合计"],
+        "{groups:?} / {heads:?}"
+    );
+    assert_eq!((groups[1].as_str(), heads[1].as_str()), ("乡镇", ""));
+
     let zip = bytes(&county.server, "/api/export/all.zip", &staff).await;
     let mut archive = zip::ZipArchive::new(Cursor::new(zip)).expect("zip opens");
     assert_eq!(archive.len(), 5);

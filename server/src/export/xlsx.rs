@@ -47,7 +47,9 @@ fn format_of(cell: &Cell, bold: bool) -> Format {
 
 pub fn write(table: Table, sheet: &Sheet, snapshot: &Snapshot) -> Result<Vec<u8>, ExportError> {
     let mut book = Workbook::new();
-    let ws = book.add_worksheet();
+    // Rows go to a temporary file as they are written: a national table has
+    // hundreds of thousands of rows, and the whole sheet in memory is GBs.
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(format!("附件{}", table.number()))?;
     let last_col = sheet.heads.len().saturating_sub(1) as u16;
     title_and_block(ws, sheet, snapshot, last_col)?;
@@ -70,7 +72,12 @@ pub fn write(table: Table, sheet: &Sheet, snapshot: &Snapshot) -> Result<Vec<u8>
         .set_paper_size(A4)
         .set_print_fit_to_pages(1, 0);
 
-    provenance::sheet(book.add_worksheet(), table, sheet, snapshot)?;
+    provenance::sheet(
+        book.add_worksheet_with_constant_memory()?,
+        table,
+        sheet,
+        snapshot,
+    )?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -139,6 +146,9 @@ fn column_header(ws: &mut Worksheet, sheet: &Sheet) -> Result<u32, XlsxError> {
         ws.set_row_height(HEADER_ROW, 45)?;
         return Ok(HEADER_ROW + 1);
     }
+    // Row by row, as a constant-memory sheet needs: the groups and the
+    // ungrouped heads (merged down both rows), then the grouped heads.
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < sheet.heads.len() {
         let group = sheet.heads[i].group;
@@ -147,26 +157,29 @@ fn column_header(ws: &mut Worksheet, sheet: &Sheet) -> Result<u32, XlsxError> {
             .take_while(|h| group.is_some() && h.group == group)
             .count()
             .max(1);
-        let (first, last) = (i as u16, (i + run - 1) as u16);
+        runs.push((i, i + run - 1, group));
+        i += run;
+    }
+    for &(first, last, group) in &runs {
+        let (first_col, last_col) = (first as u16, last as u16);
         match group {
-            Some(g) => {
-                merged(ws, HEADER_ROW, first, last, g, &head)?;
-                for (j, h) in sheet.heads[i..i + run].iter().enumerate() {
-                    ws.write_string_with_format(HEADER_ROW + 1, first + j as u16, h.header, &head)?;
-                }
-            }
+            Some(g) => merged(ws, HEADER_ROW, first_col, last_col, g, &head)?,
             None => {
                 ws.merge_range(
                     HEADER_ROW,
-                    first,
+                    first_col,
                     HEADER_ROW + 1,
-                    first,
-                    sheet.heads[i].header,
+                    first_col,
+                    sheet.heads[first].header,
                     &head,
                 )?;
             }
         }
-        i += run;
+    }
+    for &(first, last, _) in runs.iter().filter(|r| r.2.is_some()) {
+        for (j, h) in sheet.heads[first..=last].iter().enumerate() {
+            ws.write_string_with_format(HEADER_ROW + 1, (first + j) as u16, h.header, &head)?;
+        }
     }
     ws.set_row_height(HEADER_ROW + 1, 30)?;
     Ok(HEADER_ROW + 2)
