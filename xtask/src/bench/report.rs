@@ -748,6 +748,33 @@ fn client(o: &mut String, r: &Results) {
 }
 
 fn left_out(o: &mut String, r: &Results) {
+    let _ = writeln!(o, "## Where the misses come from\n");
+    let _ = writeln!(
+        o,
+        "What the code does that the figures above show, and what would close each gap; none \
+         of it is built yet.\n\n\
+         - **Ingest, 3× the peer.** With 1 to 16 phones our upload rate is about the peer's \
+           while our server spends less CPU per document. Every sync is its own SQLite \
+           transaction with its own fsync, and writes are serialised, so with 64 and 256 \
+           phones they queue (see the acknowledgement latencies). Committing several phones' \
+           syncs in one transaction (group commit) is the known way to multiply the rate.\n\
+         - **CPU per update.** Each sync loads the document's stored chunks, merges, stores \
+           the new changes and re-classifies the facility in the same transaction; the peer \
+           keeps every document in memory. A cache of recently synced documents would remove \
+           most of the load.\n\
+         - **Memory, 1/3 of the peer's.** Our peak grows with concurrent requests, each \
+           holding the documents it merges; a single phone stays near 1/3.\n\
+         - **County-wide facility lists.** `GET /api/facilities` without a township returns \
+           every row as one JSON body; it is for API clients and scripts, not the page. \
+           Paging would bound it.\n\
+         - **Export time and memory.** The five tables are computed from one snapshot of \
+           every facility row held in memory, so that they agree with each other; the XLSX \
+           rows themselves stream to temporary files. Reading rows from the read transaction \
+           table by table would bound the memory and most of the time.\n\
+         - **First load.** The wasm is Automerge, Yew and every page in one module, built \
+           for size; Debian's wasm-opt 108 rejects wasm-bindgen 0.2.130 output, so there is \
+           no wasm-opt pass. Every later load comes from the service worker.\n"
+    );
     let _ = writeln!(o, "## Left out, and how to read this\n");
     let _ = writeln!(
         o,
