@@ -157,14 +157,7 @@ mod tests {
     use automerge::transaction::Transactable;
 
     use super::*;
-    use crate::config::Durability;
-    use crate::storage::Storage;
-
-    fn storage() -> (tempfile::TempDir, Storage) {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Storage::open(&dir.path().join("t.db"), Durability::Full).unwrap();
-        (dir, storage)
-    }
+    use crate::storage::{Storage, temp_storage as storage};
 
     fn append(storage: &Storage, doc: &mut AutoCommit, base: &[ChangeHash]) -> u64 {
         storage

@@ -196,18 +196,21 @@ pub struct WriteTx<'c> {
     tx: Transaction<'c>,
 }
 
+/// A storage in a fresh temporary folder, for unit tests.
+#[cfg(test)]
+pub(crate) fn temp_storage() -> (tempfile::TempDir, Storage) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let storage = Storage::open(&dir.path().join("t.db"), Durability::Full).expect("open");
+    (dir, storage)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::mpsc;
     use std::time::Duration;
 
+    use super::temp_storage as storage;
     use super::*;
-
-    fn storage() -> (tempfile::TempDir, Storage) {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Storage::open(&dir.path().join("t.db"), Durability::Full).unwrap();
-        (dir, storage)
-    }
 
     fn write_meta(storage: &Storage, value: &str) -> rusqlite::Result<()> {
         storage.write(|tx| tx.set_meta("probe", value))
