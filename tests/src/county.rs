@@ -304,11 +304,7 @@ impl County {
 }
 
 pub async fn device(server: &TestServer, username: &str) -> Device {
-    let mut d = Device::new(server.url("/api/sync"));
-    d.login(&server.url("/api/login"), username, PASSWORD)
-        .await
-        .expect("login");
-    d
+    server.phone(username, PASSWORD).await
 }
 
 /// The server with townships and accounts only: `insp-a`, `lead-a`

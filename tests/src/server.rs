@@ -17,6 +17,8 @@ use mopai_shared::api::LoginResponse;
 use mopai_shared::ids::TownshipId;
 use mopai_shared::roles::Role;
 use tokio::net::TcpListener;
+
+use crate::device::Device;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -123,6 +125,16 @@ impl TestServer {
             (200, Some(body)) => body.token,
             (status, _) => panic!("{username} could not log in: {status}"),
         }
+    }
+
+    /// A simulated phone logged in as `username`.
+    pub async fn phone(&self, username: &str, password: &str) -> Device {
+        let mut phone = Device::new(self.url("/api/sync"));
+        phone
+            .login(&self.url("/api/login"), username, password)
+            .await
+            .unwrap_or_else(|e| panic!("{username} could not log in: {e}"));
+        phone
     }
 
     /// Stops serving and closes the port: the network is gone for clients.

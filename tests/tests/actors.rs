@@ -39,12 +39,7 @@ async fn setup() -> Setup {
 
 impl Setup {
     async fn device(&self, username: &str) -> Device {
-        let mut device = Device::new(self.server.url("/api/sync"));
-        device
-            .login(&self.server.url("/api/login"), username, PASSWORD)
-            .await
-            .expect("login");
-        device
+        self.server.phone(username, PASSWORD).await
     }
 
     fn owner(&self, actor: &ActorId) -> Option<ActorOwner> {

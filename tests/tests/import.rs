@@ -405,11 +405,7 @@ async fn imported_facilities_reach_the_phones_of_their_township_only() {
     )
     .unwrap();
 
-    let mut phone = Device::new(server.url("/api/sync"));
-    phone
-        .login(&server.url("/api/login"), "wang", "password-1")
-        .await
-        .unwrap();
+    let mut phone = server.phone("wang", "password-1").await;
     phone.sync().await.unwrap();
     let mut names: Vec<String> = phone
         .replicas

@@ -27,10 +27,7 @@ async fn township() -> (TestServer, TownshipId, FacilityId) {
     ] {
         server.add_user(name, role, Some("开云镇"), PASSWORD);
     }
-    let mut lead = Device::new(server.url("/api/sync"));
-    lead.login(&server.url("/api/login"), "zhou", PASSWORD)
-        .await
-        .unwrap();
+    let mut lead = server.phone("zhou", PASSWORD).await;
     let facility = FacilityId::random();
     let mut body = Facility {
         category: Some(Category::FiledInstitution),

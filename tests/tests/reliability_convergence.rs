@@ -498,11 +498,7 @@ async fn a_document_written_by_another_phone_during_a_session_is_pulled() {
     let mut phones = Vec::new();
     for name in ["wang", "li"] {
         server.add_user(name, Role::Inspector, Some("开云镇"), PASSWORD);
-        let mut phone = Device::new(server.url("/api/sync"));
-        phone
-            .login(&server.url("/api/login"), name, PASSWORD)
-            .await
-            .expect("login");
+        let phone = server.phone(name, PASSWORD).await;
         phones.push(phone);
     }
     let [a, b] = &mut phones[..] else {

@@ -181,11 +181,7 @@ impl Phone {
 }
 
 async fn phone(server: &TestServer) -> Phone {
-    let mut device = Device::new(server.url("/api/sync"));
-    device
-        .login(&server.url("/api/login"), "wang", PASSWORD)
-        .await
-        .expect("login");
+    let device = server.phone("wang", PASSWORD).await;
     Phone {
         device,
         ledger: Ledger::default(),

@@ -78,11 +78,7 @@ impl World {
         let township = server.add_townships(&["开云镇"])[0];
         server.add_user("wang", Role::Inspector, Some("开云镇"), PASSWORD);
         server.add_user("zhou", Role::TownshipLead, Some("开云镇"), PASSWORD);
-        let mut phone = Device::new(server.url("/api/sync"));
-        phone
-            .login(&server.url("/api/login"), "wang", PASSWORD)
-            .await
-            .expect("login");
+        let mut phone = server.phone("wang", PASSWORD).await;
         let doc = phone.create_facility(township, "康乐园");
         phone.sync().await.expect("sync");
         let token = phone.transport.token.clone().expect("token");
@@ -424,10 +420,7 @@ async fn large_and_nested_documents(world: &mut World) -> String {
         .expect("recompute");
     assert!(mismatches.is_empty(), "{mismatches:?}");
     // The lead's phone pulls all of it.
-    let mut lead = Device::new(world.server.url("/api/sync"));
-    lead.login(&world.server.url("/api/login"), "zhou", PASSWORD)
-        .await
-        .expect("login");
+    let mut lead = world.server.phone("zhou", PASSWORD).await;
     let pulled = lead
         .sync()
         .await
@@ -532,10 +525,7 @@ async fn bloom_poisoning(world: &mut World, rng: &mut Rng) -> usize {
 /// limit. Returns the branches refused and the honest phone's rounds.
 async fn many_crafted_commits(world: &mut World) -> (usize, usize) {
     let doc = world.doc.clone();
-    let mut lead = Device::new(world.server.url("/api/sync"));
-    lead.login(&world.server.url("/api/login"), "zhou", PASSWORD)
-        .await
-        .expect("login");
+    let mut lead = world.server.phone("zhou", PASSWORD).await;
     lead.sync().await.expect("the lead pulls the facility");
 
     let mut base = world.stored(&doc);

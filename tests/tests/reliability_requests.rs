@@ -43,11 +43,7 @@ impl World {
         let server = TestServer::start().await;
         let township = server.add_townships(&["开云镇"])[0];
         server.add_user("wang", Role::Inspector, Some("开云镇"), PASSWORD);
-        let mut phone = Device::new(server.url("/api/sync"));
-        phone
-            .login(&server.url("/api/login"), "wang", PASSWORD)
-            .await
-            .expect("login");
+        let mut phone = server.phone("wang", PASSWORD).await;
         let ids = (0..3)
             .map(|i| phone.create_facility(township, &format!("机构{i}")))
             .collect();
@@ -183,10 +179,7 @@ async fn replayed_duplicated_and_reordered_requests_store_nothing_twice() {
     world
         .server
         .add_user("zhou", Role::TownshipLead, Some("开云镇"), PASSWORD);
-    let mut lead = Device::new(world.server.url("/api/sync"));
-    lead.login(&world.server.url("/api/login"), "zhou", PASSWORD)
-        .await
-        .expect("login");
+    let mut lead = world.server.phone("zhou", PASSWORD).await;
     let mut requests: Vec<(String, Vec<u8>)> = Vec::new();
     world.edit_all();
     requests.extend(record_session(&mut world.phone).await);

@@ -45,12 +45,7 @@ async fn county() -> (TestServer, TownshipId, TownshipId) {
 
 /// A native phone logged in as `username`.
 async fn device(server: &TestServer, username: &str) -> Device {
-    let mut phone = Device::new(server.url("/api/sync"));
-    phone
-        .login(&server.url("/api/login"), username, PASSWORD)
-        .await
-        .expect("log in");
-    phone
+    server.phone(username, PASSWORD).await
 }
 
 /// A facility with one visit submitted an hour ago: a large prepayment and

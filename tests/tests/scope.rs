@@ -169,12 +169,7 @@ impl World {
     }
 
     async fn device(&self, username: &str) -> Device {
-        let mut device = Device::new(self.server.url("/api/sync"));
-        device
-            .login(&self.server.url("/api/login"), username, PASSWORD)
-            .await
-            .expect("login");
-        device
+        self.server.phone(username, PASSWORD).await
     }
 
     /// The server sequence and every document's sequence number.

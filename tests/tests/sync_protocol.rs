@@ -21,11 +21,7 @@ async fn township_with(users: &[(&str, Role)]) -> (TestServer, TownshipId, Vec<D
     let mut devices = Vec::new();
     for (name, role) in users {
         server.add_user(name, *role, Some("开云镇"), PASSWORD);
-        let mut device = Device::new(server.url("/api/sync"));
-        device
-            .login(&server.url("/api/login"), name, PASSWORD)
-            .await
-            .expect("login");
+        let device = server.phone(name, PASSWORD).await;
         devices.push(device);
     }
     (server, township, devices)

@@ -7,7 +7,6 @@
 use mopai_shared::model::Facility;
 use mopai_shared::roles::Role;
 use mopai_tests::browser::Browser;
-use mopai_tests::device::Device;
 use mopai_tests::server::TestServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,11 +79,7 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
     // 5. A second client, logged in as county staff (who read every
     // township), reads the document back from the server.
     server.add_user("county", Role::CountyStaff, None, "second-client");
-    let mut second = Device::new(server.url("/api/sync"));
-    second
-        .login(&server.url("/api/login"), "county", "second-client")
-        .await
-        .expect("second client logs in");
+    let mut second = server.phone("county", "second-client").await;
     second.sync().await.expect("second client syncs");
     let facility_ids: Vec<String> = second
         .replicas
