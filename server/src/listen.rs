@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -92,14 +92,15 @@ where
 {
     // HTTP/1.1 only: hyper's HTTP/2 has no header or idle timeout, so an
     // idle h2 client could hold a connection for ever. One page with one
-    // event stream gains nothing from multiplexing.
-    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
+    // event stream gains nothing from multiplexing. (hyper-util's `auto`
+    // builder ignores `http1_only` when serving with upgrades, so this is
+    // hyper's HTTP/1 builder itself.)
+    let mut builder = http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
-    let connection = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
-    if let Err(e) = watcher.watch(connection.into_owned()).await {
+    let connection = builder.serve_connection(TokioIo::new(io), service);
+    if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, "connection ended with an error");
     }
 }

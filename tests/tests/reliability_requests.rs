@@ -492,3 +492,26 @@ async fn slow_trickle_stalled_and_wrong_length_bodies_time_out_or_get_4xx() {
     let township = world.township;
     assert_ne!(world.fingerprint(), before, "{township}");
 }
+
+/// The server speaks HTTP/1.1 only, where every request head is timed: an
+/// HTTP/2 connection preface (prior knowledge) gets no HTTP/2 session.
+#[tokio::test]
+async fn an_http2_preface_gets_no_http2_session() {
+    let server = TestServer::start().await;
+    let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    let exchange = raw::exchange(server.addr, vec![raw::Send::Bytes(preface)], RAW_WAIT).await;
+    // An HTTP/2 server answers the preface with a SETTINGS frame (type 4).
+    let settings_frame = exchange.text.as_bytes().get(3) == Some(&4);
+    println!(
+        "HTTP/2 preface: closed {}, answered {:?}",
+        exchange.closed, exchange.statuses
+    );
+    assert!(!settings_frame, "answered with an HTTP/2 SETTINGS frame");
+    assert!(exchange.closed, "the connection is closed");
+    assert!(
+        exchange
+            .statuses
+            .iter()
+            .all(|s| (400..500).contains(s) || *s == 505)
+    );
+}
