@@ -114,18 +114,7 @@ impl Browser {
 
     /// Waits until the element's text satisfies `pred`; returns the text.
     pub async fn wait_for_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let text = self.text_of(css).await;
-            if pred(&text) {
-                return text;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{css} never matched; last text: {text:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        crate::wait::eventually(css, async || self.text_of(css).await, |t| pred(t)).await
     }
 
     /// Evaluates a JS expression that returns a JSON value (promises are awaited).

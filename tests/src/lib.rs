@@ -11,6 +11,7 @@
 //! - [`ledger`]: which changes each acknowledged sync request carried, and
 //!   whether the server still has them.
 //! - [`raw`]: raw HTTP/1.1 over TCP, for malformed, cut and trickled requests.
+//! - [`wait`]: polling for an outcome, bounded, instead of sleeping.
 //! - [`rng`]: a seeded random source; fault-injection tests print and replay their seed.
 //!
 //! Tests live in `tests/tests/`, one file per area.
@@ -24,3 +25,4 @@ pub mod process;
 pub mod raw;
 pub mod rng;
 pub mod server;
+pub mod wait;

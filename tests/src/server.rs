@@ -127,6 +127,23 @@ impl TestServer {
         }
     }
 
+    /// `GET path` with a bearer token: the status, and the body when it
+    /// reads as `T`.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> (u16, Option<T>) {
+        let response = reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        let status = response.status().as_u16();
+        (status, response.json().await.ok())
+    }
+
     /// A simulated phone logged in as `username`.
     pub async fn phone(&self, username: &str, password: &str) -> Device {
         let mut phone = Device::new(self.url("/api/sync"));

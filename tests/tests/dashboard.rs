@@ -15,14 +15,7 @@ async fn get<T: serde::de::DeserializeOwned>(
     path: &str,
     token: &str,
 ) -> (u16, Option<T>) {
-    let response = reqwest::Client::new()
-        .get(server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET");
-    let status = response.status().as_u16();
-    (status, response.json().await.ok())
+    server.get_json(path, token).await
 }
 
 /// Syncs one facility from `username`'s phone, as `county::SPECS[spec]` says.

@@ -13,15 +13,14 @@
 //! The inspectors' phones are native [`Device`](mopai_tests::device::Device)s.
 //! Screenshots go to `artifacts/screenshots/` (not committed).
 
-use std::time::Duration;
-
 use mopai_shared::dashboard::{Dashboard, FacilityListRow};
 use mopai_shared::doc::Scope;
 use mopai_shared::ids::{DocId, FacilityId, TownshipId, UserId, VisitId};
 use mopai_shared::model::{Category, Facility, Method, Phase, RiskLevel, Timestamp, Visit};
-use mopai_tests::browser::{Browser, WAIT};
+use mopai_tests::browser::Browser;
 use mopai_tests::county::{self, PASSWORD};
 use mopai_tests::server::TestServer;
+use mopai_tests::wait::eventually;
 use serde_json::json;
 
 /// `insp-a`'s phone syncs a facility of 城关镇 with one submitted visit;
@@ -93,24 +92,13 @@ async fn poll<T: serde::de::DeserializeOwned + std::fmt::Debug>(
     token: &str,
     check: impl Fn(&T) -> bool,
 ) -> T {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let response = reqwest::Client::new()
-            .get(server.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET");
-        let found: Option<T> = response.json().await.ok();
-        match found {
-            Some(v) if check(&v) => return v,
-            other => assert!(
-                tokio::time::Instant::now() < deadline,
-                "{path} never matched: {other:?}"
-            ),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    eventually(
+        path,
+        async || server.get_json::<T>(path, token).await.1,
+        |found| found.as_ref().is_some_and(&check),
+    )
+    .await
+    .expect("accepted only when present")
 }
 
 fn row(rows: &[FacilityListRow], id: FacilityId) -> Option<&FacilityListRow> {

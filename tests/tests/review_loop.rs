@@ -13,16 +13,15 @@
 //! own browser test); the inspector who corrects the entry is a browser.
 //! Screenshots of each step go to `artifacts/screenshots/` (not committed).
 
-use std::time::Duration;
-
 use mopai_server::storage::projections::FacilityProjection;
 use mopai_shared::doc::{Scope, conflicts};
 use mopai_shared::ids::{DocId, FacilityId, TownshipId, UserId, VisitId};
 use mopai_shared::model::{Category, Facility, Method, Phase, Solvency, Timestamp, Visit};
 use mopai_shared::roles::Role;
-use mopai_tests::browser::{Browser, WAIT};
+use mopai_tests::browser::Browser;
 use mopai_tests::device::Device;
 use mopai_tests::server::TestServer;
+use mopai_tests::wait::eventually;
 
 const PASSWORD: &str = "review-password";
 const NAME: &str = "康乐园养老院";
@@ -118,18 +117,7 @@ async fn wait_eval(
     expression: &str,
     check: impl Fn(&serde_json::Value) -> bool,
 ) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let value = browser.eval(expression).await;
-        if check(&value) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{expression} never matched; last: {value}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(expression, async || browser.eval(expression).await, check).await;
 }
 
 /// Polls the server's projection of `facility` until `check` holds.
@@ -138,21 +126,17 @@ async fn projection(
     facility: FacilityId,
     check: impl Fn(&FacilityProjection) -> bool,
 ) -> FacilityProjection {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let found = server
+    let read = async || {
+        server
             .storage()
             .read(|tx| tx.projection(&facility.to_string()))
-            .unwrap();
-        match found {
-            Some(p) if check(&p) => return p,
-            other => assert!(
-                tokio::time::Instant::now() < deadline,
-                "projection never matched: {other:?}"
-            ),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+            .unwrap()
+    };
+    eventually("projection", read, |found| {
+        found.as_ref().is_some_and(&check)
+    })
+    .await
+    .expect("accepted only when present")
 }
 
 fn entry_state(p: &FacilityProjection) -> &str {
@@ -382,18 +366,16 @@ async fn a_lead_sees_only_the_own_township_and_keeps_its_work_log() {
     sync(&lead).await;
     lead.screenshot("scope-2-township-log").await;
 
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let logs = server.storage().read(|tx| tx.township_logs()).unwrap();
-        if let Some(row) = logs.iter().find(|r| r.township == kaiyun.to_string()) {
-            assert_eq!((row.activities, row.participants), (1, 120));
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "log never projected: {logs:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let logs = eventually(
+        "township log projected",
+        async || server.storage().read(|tx| tx.township_logs()).unwrap(),
+        |logs| logs.iter().any(|r| r.township == kaiyun.to_string()),
+    )
+    .await;
+    let row = logs
+        .iter()
+        .find(|r| r.township == kaiyun.to_string())
+        .expect("found");
+    assert_eq!((row.activities, row.participants), (1, 120));
     lead.close().await;
 }
