@@ -125,10 +125,7 @@ pub fn run(args: &ClientArgs) -> Result<Value, String> {
     let li = add_accounts(&storage, &[("li".into(), Role::Inspector, Some(township))])?;
     drop(storage);
     let server = ServerProcess::start(&args.mopai, &dir, "full")?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::server::runtime()?;
     let result = runtime.block_on(async {
         // The facility with 20 visits, synced by another inspector's phone.
         let mut phone = Phone::new(server.url("/api/sync"), li[0].clone());

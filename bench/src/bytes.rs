@@ -49,10 +49,7 @@ pub fn run(args: &BytesArgs) -> Result<Value, String> {
     )?;
     drop(storage);
     let server = ServerProcess::start(&args.mopai, &dir, "full")?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::server::runtime()?;
     let sync_url = server.url("/api/sync");
     let result = runtime.block_on(async {
         let mut wang = Phone::new(sync_url.clone(), accounts[0].clone());

@@ -81,10 +81,7 @@ fn run_one(args: &IngestArgs, n: usize) -> Result<Value, String> {
     drop(storage);
 
     let server = ServerProcess::start(&args.mopai, &dir, &args.durability)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::server::runtime()?;
     let result = LocalSet::new().block_on(&runtime, drive(args, n, &server, accounts));
     let disk = dir_bytes(&dir);
     server.stop();

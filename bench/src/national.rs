@@ -267,10 +267,7 @@ async fn get(client: &reqwest::Client, url: &str, token: &str) -> Result<Timing,
 
 fn query(args: &NationalArgs, dir: &Path, token: &str, township: &str) -> Result<Value, String> {
     let server = ServerProcess::start(&args.mopai, dir, "full")?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = crate::server::runtime()?;
     let idle = server.sample();
     let reps = args.query_reps.max(1);
     let endpoints: [(&str, String, usize); 7] = [

@@ -184,6 +184,14 @@ pub struct Account {
 }
 
 /// Opens (and migrates) the database of a data folder.
+/// One thread for the simulated phones, as the peer's Node driver has.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 pub fn open_storage(data_dir: &Path) -> Result<Storage, String> {
     std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
     let config = mopai_server::Config::for_data_dir(data_dir);
