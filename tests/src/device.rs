@@ -1,6 +1,7 @@
 //! A simulated phone: replicas in memory, the shared sync client, HTTP by
 //! reqwest, and the login a phone keeps (its bearer token).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use automerge::ActorId;
@@ -122,6 +123,41 @@ impl Device {
         Ok(outcome)
     }
 
+    /// As [`Self::sync`], and the body of every request it sent, in order.
+    pub async fn sync_recorded(&mut self) -> Result<(SyncOutcome, Vec<Vec<u8>>), SyncError> {
+        let recorder = Recorder {
+            inner: Some(self.transport.clone()),
+            requests: RefCell::default(),
+        };
+        let outcome = sync_replicas(
+            &recorder,
+            self.id,
+            self.checkpoint,
+            &mut self.replicas,
+            |_| {},
+        )
+        .await?;
+        self.checkpoint = outcome.checkpoint;
+        Ok((outcome, recorder.requests.into_inner()))
+    }
+
+    /// The body the phone would send next, recorded and not delivered.
+    pub async fn pending_body(&mut self) -> Vec<u8> {
+        let offline = Recorder {
+            inner: None,
+            requests: RefCell::default(),
+        };
+        let _ = sync_replicas(
+            &offline,
+            self.id,
+            self.checkpoint,
+            &mut self.replicas,
+            |_| {},
+        )
+        .await;
+        offline.requests.into_inner().remove(0)
+    }
+
     /// Simulates closing and reopening the app: every replica goes through its saved bytes.
     pub fn reload_from_storage(&mut self) {
         for replica in self.replicas.values_mut() {
@@ -182,5 +218,22 @@ impl Device {
     pub fn body<B: DocBody>(&self, id: &str) -> Option<B> {
         let replica = self.replicas.get(id)?;
         hydrate_doc::<B, _>(&replica.doc).ok().map(|d| d.body)
+    }
+}
+
+/// A transport that keeps every request body; without an inner transport
+/// it delivers nothing, as a phone offline.
+struct Recorder {
+    inner: Option<HttpTransport>,
+    requests: RefCell<Vec<Vec<u8>>>,
+}
+
+impl Transport for Recorder {
+    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        self.requests.borrow_mut().push(body.clone());
+        match &self.inner {
+            Some(t) => t.exchange(body).await,
+            None => Err(TransportError::Offline("recording only".into())),
+        }
     }
 }

@@ -9,7 +9,6 @@
 //! exactly as it was. The extended `sync_protocol.rs` cases (one cut per 7
 //! bytes, one replay 5×) stay where they are; this goes further.
 
-use std::cell::RefCell;
 use std::time::Duration;
 
 use automerge::sync::State;
@@ -17,9 +16,7 @@ use mopai_server::http::body::{BODY_GRACE, BODY_IDLE};
 use mopai_shared::ids::{TownshipId, UserId, VisitId};
 use mopai_shared::model::{Facility, Visit};
 use mopai_shared::roles::Role;
-use mopai_shared::sync::session::TransportError;
-use mopai_shared::sync::{Transport, sync_replicas};
-use mopai_tests::device::{Device, HttpTransport};
+use mopai_tests::device::Device;
 use mopai_tests::ledger::{Fingerprint, fingerprint};
 use mopai_tests::raw::{self, Send};
 use mopai_tests::rng::Rng;
@@ -77,17 +74,7 @@ impl World {
 
     /// The body the phone would send next, recorded and not delivered.
     async fn pending_body(&mut self) -> Vec<u8> {
-        let recorder = Recorder::offline();
-        let phone = &mut self.phone;
-        let _ = sync_replicas(
-            &recorder,
-            phone.id,
-            phone.checkpoint,
-            &mut phone.replicas,
-            |_| {},
-        )
-        .await;
-        recorder.requests.into_inner().remove(0)
+        self.phone.pending_body().await
     }
 
     async fn post_sync(&self, body: Vec<u8>) -> u16 {
@@ -112,53 +99,11 @@ impl World {
 }
 
 /// Keeps every request body; sends it on when it has a transport.
-struct Recorder {
-    inner: Option<HttpTransport>,
-    requests: RefCell<Vec<Vec<u8>>>,
-}
-
-impl Recorder {
-    fn offline() -> Self {
-        Self {
-            inner: None,
-            requests: RefCell::default(),
-        }
-    }
-}
-
-impl Transport for Recorder {
-    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        self.requests.borrow_mut().push(body.clone());
-        match &self.inner {
-            Some(t) => t.exchange(body).await,
-            None => Err(TransportError::Offline("recording only".into())),
-        }
-    }
-}
-
 /// One full sync session of `phone`; returns its (token, request) pairs.
 async fn record_session(phone: &mut Device) -> Vec<(String, Vec<u8>)> {
-    let recorder = Recorder {
-        inner: Some(phone.transport.clone()),
-        requests: RefCell::default(),
-    };
-    let outcome = sync_replicas(
-        &recorder,
-        phone.id,
-        phone.checkpoint,
-        &mut phone.replicas,
-        |_| {},
-    )
-    .await
-    .expect("sync");
-    phone.checkpoint = outcome.checkpoint;
+    let (_, requests) = phone.sync_recorded().await.expect("sync");
     let token = phone.transport.token.clone().expect("token");
-    recorder
-        .requests
-        .into_inner()
-        .into_iter()
-        .map(|r| (token.clone(), r))
-        .collect()
+    requests.into_iter().map(|r| (token.clone(), r)).collect()
 }
 
 fn assert_no_5xx(statuses: &[u16], what: &str) {

@@ -3,7 +3,7 @@
 //! stay within budget. Byte counts are request and response bodies (what the
 //! protocol controls), never times.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use mopai_shared::ids::{InterviewId, TownshipId, UserId, VisitId};
 use mopai_shared::model::{Facility, ResidentInterview, Solvency, Visit};
@@ -247,18 +247,6 @@ async fn cut_requests_retried_lose_nothing_and_duplicate_nothing() {
 }
 
 /// Keeps every request body that went through, for replaying.
-struct Recorder {
-    inner: HttpTransport,
-    requests: RefCell<Vec<Vec<u8>>>,
-}
-
-impl Transport for Recorder {
-    async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        self.requests.borrow_mut().push(body.clone());
-        self.inner.exchange(body).await
-    }
-}
-
 fn fingerprint(server: &TestServer, ids: &[String]) -> (u64, Vec<Vec<automerge::ChangeHash>>) {
     let seq = server.storage().read(|tx| tx.current_seq()).unwrap();
     (seq, ids.iter().map(|id| server_heads(server, id)).collect())
@@ -271,14 +259,7 @@ async fn replaying_any_request_five_times_changes_nothing() {
     let id = phones[0].create_facility(township, "福寿院");
     phones[0].edit::<Facility>(&id, |f| f.visits.push(visit(wang)));
     let phone = &mut phones[0];
-    let recorder = Recorder {
-        inner: phone.transport.clone(),
-        requests: RefCell::new(Vec::new()),
-    };
-    sync_replicas(&recorder, phone.id, 0, &mut phone.replicas, |_| {})
-        .await
-        .unwrap();
-    let requests = recorder.requests.into_inner();
+    let (_, requests) = phone.sync_recorded().await.unwrap();
     assert!(!requests.is_empty());
     let before = fingerprint(&server, std::slice::from_ref(&id));
     for request in &requests {
@@ -377,20 +358,8 @@ async fn garbage_truncated_and_oversized_bodies_get_4xx_and_change_nothing() {
     phones[0].sync().await.unwrap();
     phones[0].edit::<Facility>(&id, |f| f.visits.push(visit(wang)));
     let phone = &mut phones[0];
-    let recorder = Recorder {
-        inner: HttpTransport::new(String::new()),
-        requests: RefCell::new(Vec::new()),
-    };
-    // Record the body that would carry the new visit, without sending it.
-    let _ = sync_replicas(
-        &recorder,
-        phone.id,
-        phone.checkpoint,
-        &mut phone.replicas,
-        |_| {},
-    )
-    .await;
-    let valid = recorder.requests.into_inner().remove(0);
+    // The body that would carry the new visit, recorded and not sent.
+    let valid = phone.pending_body().await;
     let before = fingerprint(&server, std::slice::from_ref(&id));
 
     let mut bodies: Vec<Vec<u8>> = (1..valid.len())
