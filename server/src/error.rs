@@ -179,6 +179,12 @@ impl IntoResponse for AppError {
             AppError::TooManyRequests { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
+            // Refused without reading the rest of the body: the connection
+            // cannot carry another request, and a client that pooled it
+            // would lose its next one.
+            AppError::TooLarge(_) | AppError::Timeout => {
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             _ => {}
         }
         response

@@ -629,15 +629,16 @@ async fn security_headers_are_on_every_kind_of_response() {
             .await
             .expect("POST"),
     );
-    check(
-        "too large",
-        &client
-            .post(server.url("/api/login"))
-            .body(vec![b' '; 64 * 1024 + 1])
-            .send()
-            .await
-            .expect("POST"),
-    );
+    let too_large = client
+        .post(server.url("/api/login"))
+        .body(vec![b' '; 64 * 1024 + 1])
+        .send()
+        .await
+        .expect("POST");
+    check("too large", &too_large);
+    // The body was not read: the connection must not be pooled for the next
+    // request, or that request is lost to a connection the server closes.
+    assert_eq!(too_large.headers()["connection"], "close");
     let events = get(server, &token, "/api/events").await;
     check("event stream", &events);
     drop(events);

@@ -60,13 +60,7 @@ pub async fn deadline(request: Request, next: Next) -> Response {
     let request = request.map(|body| Body::new(DeadlineBody::new(body, flag)));
     let response = next.run(request).await;
     if timed_out.load(Ordering::Acquire) {
-        let mut refused = AppError::Timeout.into_response();
-        // The rest of the body is not worth waiting for.
-        refused.headers_mut().insert(
-            header::CONNECTION,
-            axum::http::HeaderValue::from_static("close"),
-        );
-        return refused;
+        return AppError::Timeout.into_response();
     }
     response
 }
