@@ -46,11 +46,15 @@ impl Transport for FetchTransport<'_> {
             return Err(TransportError::Unauthorized);
         }
         if !response.ok() {
-            let message = match response.json::<ErrorBody>().await {
-                Ok(body) => body.message,
-                Err(_) => response.status_text(),
+            let (code, message) = match response.json::<ErrorBody>().await {
+                Ok(body) => (body.code, body.message),
+                Err(_) => (String::new(), response.status_text()),
             };
-            return Err(TransportError::Rejected { status, message });
+            return Err(TransportError::Rejected {
+                status,
+                code,
+                message,
+            });
         }
         response
             .binary()

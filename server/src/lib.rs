@@ -11,6 +11,7 @@
 //! - [`admin`]: what the admin commands do: accounts, townships, settings, imports, demo.
 //! - [`clock`]: Unix seconds, the unit of every stored instant.
 //! - [`error`]: the one error type, mapped to HTTP status and a Chinese message.
+//! - [`gate`]: the write gate every document write passes: scope, header, actors, content.
 //! - [`http`]: the axum router, one module per area, and the embedded client.
 //! - [`projection`]: documents → facility, visit and assessment rows, classified by the shared engine.
 //! - [`dashboard_cache`]: the county dashboard's per-township parts, recomputed only where written since.
@@ -30,6 +31,7 @@ pub mod config;
 pub mod dashboard_cache;
 pub mod error;
 pub mod export;
+pub mod gate;
 pub mod http;
 pub mod leads;
 pub mod listen;

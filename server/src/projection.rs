@@ -23,15 +23,22 @@
 //! ```
 //!
 //! - [`annex`]: the [`AnnexRecord`](annex::AnnexRecord) stored with each facility row.
+//! - [`clock`]: visits ordered by the server's clock where the phone's runs ahead of it.
+//!
+//! Every document read here also passes the write gate's content checks
+//! ([`mopai_shared::gate::check_document`]); one that fails (stored before
+//! the gate) is recorded in `problem_docs` with its reason.
 
 pub mod annex;
+pub mod clock;
 
 use std::collections::BTreeSet;
 
 use automerge::AutoCommit;
 use mopai_shared::api::TownshipRef;
 use mopai_shared::dashboard::Lead;
-use mopai_shared::doc::{DocBody, DocKind, Scope, hydrate_doc};
+use mopai_shared::doc::{DocBody, DocKind, Scope, hydrate_doc, read_header};
+use mopai_shared::gate::check_document;
 use mopai_shared::ids::{DocId, FacilityId, TownshipId};
 use mopai_shared::model::{
     CountyRecord, CountySettings, Facility, FacilityReview, RiskLevel, TownshipLog, entry_state,
@@ -51,13 +58,14 @@ use crate::storage::projections::{
 /// and it is the id of the `lead` events. Returns the new leads.
 pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<Lead>> {
     let settings_changed = written.iter().any(|d| d.kind == DocKind::Settings);
-    let settings = settings(tx)?;
+    let mut found = Problems::new();
+    let settings = settings(tx, &mut found)?;
     if settings_changed {
         let (id, json) = settings_projection(tx, &settings)?;
         tx.put_settings(&id, &json, seq)?;
     }
     for log in written.iter().filter(|d| d.kind == DocKind::TownshipLog) {
-        if let Some(row) = township_log(tx, &log.to_string())? {
+        if let Some(row) = township_log(tx, &log.to_string(), &mut found)? {
             tx.put_township_log(&row, seq)?;
         }
     }
@@ -68,7 +76,7 @@ pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<L
     };
     let mut leads = Vec::new();
     for facility in facilities {
-        let Some(projection) = compute(tx, facility, &settings)? else {
+        let Some(projection) = compute(tx, facility, &settings, &mut found)? else {
             continue;
         };
         let before = tx
@@ -79,6 +87,7 @@ pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<L
             leads.push(lead);
         }
     }
+    record_problems(tx, found)?;
     Ok(leads)
 }
 
@@ -124,13 +133,14 @@ fn new_lead(
 /// Projections that differ from a fresh computation, named by facility id,
 /// `township_log:…` or `settings`; empty when the projections are exact.
 pub fn mismatches(tx: &WriteTx<'_>) -> AppResult<Vec<String>> {
-    let settings = settings(tx)?;
+    let ignored = &mut Problems::new();
+    let settings = settings(tx, ignored)?;
     let mut out = Vec::new();
     let mut projected: BTreeSet<String> = tx.projected_facility_ids()?.into_iter().collect();
     for facility in all_facilities(tx)? {
         let id = facility.to_string();
         projected.remove(&id);
-        let fresh = compute(tx, facility, &settings)?;
+        let fresh = compute(tx, facility, &settings, ignored)?;
         if tx.projection(&id)? != fresh {
             out.push(id);
         }
@@ -143,7 +153,7 @@ pub fn mismatches(tx: &WriteTx<'_>) -> AppResult<Vec<String>> {
 
     let mut logs = tx.township_logs()?;
     for id in tx.doc_ids_of_kind(DocKind::TownshipLog.code())? {
-        let fresh = township_log(tx, &id)?;
+        let fresh = township_log(tx, &id, ignored)?;
         let stored = logs
             .iter()
             .position(|l| l.doc_id == id)
@@ -181,8 +191,12 @@ fn settings_projection(tx: &WriteTx<'_>, settings: &CountySettings) -> AppResult
 
 /// A township log's row, or `None` when the document is missing or does not
 /// hydrate.
-fn township_log(tx: &WriteTx<'_>, id: &str) -> AppResult<Option<TownshipLogRow>> {
-    let Some((scope, log)) = document::<TownshipLog>(tx, id)? else {
+fn township_log(
+    tx: &WriteTx<'_>,
+    id: &str,
+    found: &mut Problems,
+) -> AppResult<Option<TownshipLogRow>> {
+    let Some((scope, log)) = document::<TownshipLog>(tx, id, found)? else {
         return Ok(None);
     };
     Ok(Some(TownshipLogRow {
@@ -201,35 +215,64 @@ fn all_facilities(tx: &WriteTx<'_>) -> AppResult<BTreeSet<FacilityId>> {
         .collect())
 }
 
-fn settings(tx: &WriteTx<'_>) -> AppResult<CountySettings> {
+fn settings(tx: &WriteTx<'_>, found: &mut Problems) -> AppResult<CountySettings> {
     let ids = tx.doc_ids_of_kind(DocKind::Settings.code())?;
     match ids.first() {
-        Some(id) => Ok(body::<CountySettings>(tx, id)?.unwrap_or_default()),
+        Some(id) => Ok(body::<CountySettings>(tx, id, found)?.unwrap_or_default()),
         None => Ok(CountySettings::default()),
     }
 }
 
-fn body<B: DocBody>(tx: &WriteTx<'_>, id: &str) -> AppResult<Option<B>> {
-    Ok(document::<B>(tx, id)?.map(|(_, body)| body))
+fn body<B: DocBody>(tx: &WriteTx<'_>, id: &str, found: &mut Problems) -> AppResult<Option<B>> {
+    Ok(document::<B>(tx, id, found)?.map(|(_, body)| body))
 }
 
-/// A stored document's scope and body.
-fn document<B: DocBody>(tx: &WriteTx<'_>, id: &str) -> AppResult<Option<(Scope, B)>> {
+/// A stored document's scope and body. One that fails the write gate's
+/// content checks (stored before the gate, or by an older build) is noted
+/// in `found` with its reason, and still projected when it hydrates, so it
+/// is never silently missing.
+fn document<B: DocBody>(
+    tx: &WriteTx<'_>,
+    id: &str,
+    found: &mut Problems,
+) -> AppResult<Option<(Scope, B)>> {
     let Some(doc): Option<AutoCommit> = tx
         .load_doc(id)
         .map_err(|e| AppError::Internal(e.to_string()))?
     else {
         return Ok(None);
     };
-    // A stored document that no longer hydrates is a server-side defect, not
-    // the client's: log it and project the facility without that part.
+    let fault = match check_document(&doc) {
+        Ok((header, body)) => {
+            found.push((id.to_owned(), Some(header.township), None));
+            return Ok(B::from_body(body).map(|body| (header.township, body)));
+        }
+        Err(fault) => fault,
+    };
+    let township = read_header(&doc).ok().map(|h| h.township);
+    found.push((id.to_owned(), township, Some(fault.message)));
     match hydrate_doc::<B, _>(&doc) {
         Ok(d) => Ok(Some((d.header.township, d.body))),
         Err(e) => {
-            tracing::error!(doc = id, error = %e, "stored document does not hydrate");
+            tracing::warn!(doc = id, error = %e, "stored document does not hydrate");
             Ok(None)
         }
     }
+}
+
+/// What projecting found about each document it read: `None` when it
+/// passes the gate's content checks, or the reason it does not.
+type Problems = Vec<(String, Option<Scope>, Option<String>)>;
+
+fn record_problems(tx: &WriteTx<'_>, found: Problems) -> AppResult<()> {
+    let now = crate::clock::unix_now();
+    for (doc, township, reason) in found {
+        match reason {
+            Some(reason) => tx.put_problem(&doc, township, &reason, now)?,
+            None => tx.clear_problem(&doc)?,
+        }
+    }
+    Ok(())
 }
 
 /// The rows of one facility, or `None` when its facility document is missing.
@@ -237,28 +280,17 @@ fn compute(
     tx: &WriteTx<'_>,
     facility_id: FacilityId,
     settings: &CountySettings,
+    found: &mut Problems,
 ) -> AppResult<Option<FacilityProjection>> {
     let facility_doc = DocId::facility(facility_id).to_string();
-    let Some(doc) = tx
-        .load_doc(&facility_doc)
-        .map_err(|e| AppError::Internal(e.to_string()))?
-    else {
+    let Some((scope, facility)) = document::<Facility>(tx, &facility_doc, found)? else {
         return Ok(None);
     };
-    let document = match hydrate_doc::<Facility, _>(&doc) {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!(doc = facility_doc, error = %e, "stored facility does not hydrate");
-            return Ok(None);
-        }
-    };
-    let township = match document.header.township {
-        Scope::Township(t) => t.to_string(),
-        Scope::County => "county".to_string(),
-    };
-    let facility = document.body;
-    let review = body::<FacilityReview>(tx, &DocId::review(facility_id).to_string())?;
-    let county = body::<CountyRecord>(tx, &DocId::county(facility_id).to_string())?;
+    let township = scope.to_string();
+    let receipts = tx.visit_receipts(facility_id)?;
+    let (facility, clock_ahead) = clock::by_server_clock(facility, &receipts);
+    let review = body::<FacilityReview>(tx, &DocId::review(facility_id).to_string(), found)?;
+    let county = body::<CountyRecord>(tx, &DocId::county(facility_id).to_string(), found)?;
     let assessment = classify(&facility, county.as_ref(), settings);
     let view = LevelView::new(assessment.level, review.as_ref());
 
@@ -310,6 +342,7 @@ fn compute(
             thresholds: &settings.thresholds,
             assessment: &assessment,
             view: &view,
+            clock_ahead: &clock_ahead,
         }),
     };
     let json = serde_json::to_string(&assessment)

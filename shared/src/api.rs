@@ -26,6 +26,23 @@ pub struct ErrorBody {
 pub struct Health {
     pub status: String,
     pub version: String,
+    /// Stored documents that no longer project (see `GET /api/problems`).
+    #[serde(default)]
+    pub problem_docs: u64,
+}
+
+/// `GET /api/problems` (county staff and admin): a stored document that no
+/// longer passes the write gate's content checks, so it is in no list,
+/// dashboard or table until it is fixed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemDoc {
+    pub doc: DocId,
+    /// `None` when its scope was never recorded.
+    pub township: Option<Scope>,
+    /// Why, in zh-CN, naming the field.
+    pub reason: String,
+    /// Unix seconds when the server found it.
+    pub found_at: i64,
 }
 
 /// `POST /api/login`. `Debug` leaves the password out, so a logged request

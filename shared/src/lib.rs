@@ -11,6 +11,7 @@
 //! - [`ids`]: UUID newtypes minted on the device, and [`ids::DocId`] (`"{kind}:{uuid}"`).
 //! - [`model`]: the domain model, one file per aggregate, with autosurgeon and serde.
 //! - [`doc`]: document kinds, header, create/open/hydrate/reconcile, migrations, conflicts.
+//! - [`gate`]: what a document's state must satisfy to be stored (header, sizes, shape, values, ids).
 //! - [`validate`]: USCC (GB 32100-2015), required fields per category, ranges.
 //! - [`roles`]: roles and what each may read, write and export (page hides, server enforces).
 //! - [`risk`]: classification (plan §一.三): rules table, level, measures, disposal paths.
@@ -18,6 +19,7 @@
 pub mod api;
 pub mod dashboard;
 pub mod doc;
+pub mod gate;
 pub mod ids;
 pub mod model;
 pub mod risk;

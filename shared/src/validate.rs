@@ -84,6 +84,36 @@ rules! {
     TOWNSHIP_NAME_DUPLICATE => "township_name_duplicate", "乡镇名称重复";
 }
 
+/// The rules a stored document must pass (the write gate's values check):
+/// each is about one value, so the page can refuse the keystroke that
+/// breaks it. The others (required fields, agreement between fields) are
+/// reported on the form and block submission, not storage.
+pub const INTEGRITY_RULES: &[Rule] = &[
+    AMOUNT_NEGATIVE,
+    AMOUNT_TOO_LARGE,
+    COUNT_TOO_LARGE,
+    MONTHS_TOO_LARGE,
+    RESIDENT_ID_NUMBER,
+    PHOTO_SHA256,
+    PHOTO_MIME,
+    PHOTO_SIZE,
+    DATE_OUT_OF_RANGE,
+    GPS_RANGE,
+    GPS_ACCURACY,
+    THRESHOLD_INVALID,
+];
+
+impl ValidationError {
+    /// Breaks an [`INTEGRITY_RULES`] rule: the document may not be stored.
+    pub fn is_integrity(&self) -> bool {
+        INTEGRITY_RULES.iter().any(|r| r.code == self.code)
+    }
+}
+
+/// "Today" for checks that must not depend on a clock: no date is in the
+/// future of it, so only the plausible-year rule applies to dates.
+pub const NO_TODAY: Day = Day(time::Date::MAX);
+
 pub const MAX_YUAN: Yuan = 10_000_000_000;
 pub const MAX_COUNT: u32 = 100_000;
 pub const MAX_MONTHS: u32 = 1_200;

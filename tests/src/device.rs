@@ -54,9 +54,14 @@ impl Transport for HttpTransport {
             .await
             .map_err(|e| TransportError::Offline(e.to_string()))?;
         if !status.is_success() {
+            let message = String::from_utf8_lossy(&bytes).into_owned();
+            let code = serde_json::from_slice::<mopai_shared::api::ErrorBody>(&bytes)
+                .map(|b| b.code)
+                .unwrap_or_default();
             return Err(TransportError::Rejected {
                 status: status.as_u16(),
-                message: String::from_utf8_lossy(&bytes).into_owned(),
+                code,
+                message,
             });
         }
         Ok(bytes.to_vec())

@@ -26,15 +26,20 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Records one request and its successful answer.
+    /// Records one request and its successful answer. A document the answer
+    /// lists as refused was not acknowledged.
     pub fn acknowledge(&mut self, request: &[u8], response: &[u8]) {
         self.answered += 1;
         let request = decode_request(request).expect("an answered request decodes");
+        let response = decode_response(response).expect("a success response decodes");
+        let refused: BTreeSet<&str> = response.refused.iter().map(|r| r.doc.as_str()).collect();
         for m in request.docs {
+            if refused.contains(m.doc.as_str()) {
+                continue;
+            }
             let carried = carried_changes(&m.message).expect("an answered message decodes");
             self.changes.entry(m.doc).or_default().extend(carried);
         }
-        let response = decode_response(response).expect("a success response decodes");
         for m in response.docs {
             let heads = Message::decode(&m.message)
                 .expect("the server's message decodes")

@@ -10,8 +10,7 @@ use mopai_shared::doc::{DocHeader, Scope, genesis_actor};
 use mopai_shared::ids::{DocId, FacilityId, TownshipId};
 use mopai_shared::model::{Facility, FacilityReview, Profile};
 use mopai_shared::roles::Role;
-use mopai_shared::sync::SyncError;
-use mopai_shared::sync::session::TransportError;
+use mopai_shared::sync::{RefusalCode, SyncError};
 use mopai_tests::device::Device;
 use mopai_tests::server::TestServer;
 
@@ -69,17 +68,13 @@ impl Setup {
     }
 }
 
-/// The refusal code of a sync that must be refused with 403.
-fn forbidden_code(result: Result<mopai_shared::sync::SyncOutcome, SyncError>) -> String {
-    match result {
-        Err(SyncError::Transport(TransportError::Rejected {
-            status: 403,
-            message,
-        })) => {
-            let body: mopai_shared::api::ErrorBody = serde_json::from_str(&message).unwrap();
-            body.code
-        }
-        other => panic!("expected 403, got {other:?}"),
+/// The one refusal of a sync that must refuse exactly one document.
+fn refusal_code(result: Result<mopai_shared::sync::SyncOutcome, SyncError>) -> RefusalCode {
+    let outcome = result.expect("a refusal is an answer, not an error");
+    let mut refused = outcome.refused.into_values();
+    match (refused.next(), refused.next()) {
+        (Some(r), None) => r.code,
+        other => panic!("expected one refusal, got {other:?}"),
     }
 }
 
@@ -103,7 +98,7 @@ async fn an_actor_is_bound_on_first_sync_and_refused_for_anybody_else() {
     li.actor = wang.actor.clone();
     li.edit::<Facility>(&id, |f| f.profile.name.push_str("（冒名）"));
     let seq = s.seq();
-    assert_eq!(forbidden_code(li.sync().await), "actor_bound_to_other_user");
+    assert_eq!(refusal_code(li.sync().await), RefusalCode::ActorNotYours);
     assert_eq!(s.seq(), seq, "nothing stored");
 
     // The refused change stays on that phone and would be refused again;
@@ -132,7 +127,7 @@ async fn the_genesis_actor_may_make_only_the_genesis() {
     wang.actor = genesis_actor(&header);
     wang.edit::<Facility>(&id, |f| f.profile.name.push_str("（伪造）"));
     let seq = s.seq();
-    assert_eq!(forbidden_code(wang.sync().await), "genesis_actor_misused");
+    assert_eq!(refusal_code(wang.sync().await), RefusalCode::ActorNotYours);
     assert_eq!(s.seq(), seq);
 }
 
@@ -154,12 +149,12 @@ async fn a_document_cannot_be_moved_to_another_township() {
         .unwrap();
     replica.doc.commit();
     let seq = s.seq();
-    assert_eq!(forbidden_code(lead.sync().await), "doc_scope_changed");
+    assert_eq!(refusal_code(lead.sync().await), RefusalCode::HeaderChanged);
     assert_eq!(s.seq(), seq);
 }
 
 #[tokio::test]
-async fn one_refused_document_fails_the_whole_request() {
+async fn one_refused_document_leaves_the_others_stored() {
     let s = setup().await;
     let mut wang = s.device("wang").await;
     let allowed = s.new_facility(&mut wang, "托老所");
@@ -175,7 +170,23 @@ async fn one_refused_document_fails_the_whole_request() {
         r.reported_to_county_at = mopai_shared::model::Timestamp::from_unix(1_650_000_000);
     });
     let seq = s.seq();
-    assert_eq!(forbidden_code(wang.sync().await), "write_not_allowed");
-    assert_eq!(s.seq(), seq, "the allowed facility was not stored either");
-    assert_eq!(s.owner(&wang.actor), None, "no binding kept");
+    assert_eq!(
+        refusal_code(wang.sync().await),
+        RefusalCode::WriteNotAllowed
+    );
+    assert_eq!(
+        s.seq(),
+        seq + 1,
+        "the allowed facility was stored, the review not"
+    );
+    let stored = s
+        .server
+        .storage()
+        .read(|tx| tx.doc_scope(&review.to_string()))
+        .unwrap();
+    assert_eq!(stored, None, "the review left no trace");
+    assert!(
+        matches!(s.owner(&wang.actor), Some(ActorOwner::User(_))),
+        "bound by the stored facility"
+    );
 }

@@ -171,10 +171,13 @@ impl Phone {
             .cloned()
             .collect();
         for id in facilities {
+            // Notes just under the write gate's cap, several per edit.
             self.device.edit::<Facility>(&id, |f| {
-                let mut v = Visit::new(VisitId::random(), by);
-                v.findings.other_risk_reason = format!("{n}：{}", "护理员不足，".repeat(2000));
-                f.visits.push(v);
+                for _ in 0..6 {
+                    let mut v = Visit::new(VisitId::random(), by);
+                    v.findings.other_risk_reason = format!("{n}：{}", "护理员不足，".repeat(300));
+                    f.visits.push(v);
+                }
             });
         }
     }

@@ -1,9 +1,11 @@
 //! The scope matrix: every role × (own township, another township, the
 //! county) × (read, write), through the HTTP API and the sync endpoint.
 //!
-//! Every forbidden cell answers 403 or 404 and changes nothing (the server's
-//! sequence and every document's sequence number stay as they were); every
-//! allowed cell works.
+//! Every forbidden read answers 404, or for a sync exactly what an unknown
+//! id gets; every forbidden write is refused for that document
+//! (`write_not_allowed` when the role never writes the kind, else
+//! `not_in_scope`) and changes nothing (the server's sequence and every
+//! document's sequence number stay as they were); every allowed cell works.
 //!
 //! The expected cells are written out here by hand from DOMAIN §1 and the
 //! document split, not computed with the shared rules they test.
@@ -29,9 +31,8 @@ use mopai_shared::model::{
     TownshipLog,
 };
 use mopai_shared::roles::Role;
-use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{
-    DocMessage, PROTOCOL_VERSION, Replica, SyncError, SyncRequest, decode_response, encode,
+    DocMessage, PROTOCOL_VERSION, RefusalCode, Replica, SyncRequest, decode_response, encode,
 };
 use mopai_tests::device::Device;
 use mopai_tests::server::TestServer;
@@ -160,6 +161,23 @@ impl World {
         }
     }
 
+    /// A facility the server stores in `scope`, written as an import would.
+    fn new_facility(&self, scope: Scope) -> FacilityId {
+        let id = FacilityId::random();
+        self.server
+            .storage()
+            .write(|tx| {
+                ServerWriter::new("test-facility").create(
+                    tx,
+                    DocId::facility(id),
+                    scope,
+                    &Facility::default(),
+                )
+            })
+            .unwrap();
+        id
+    }
+
     fn scope(&self, target: Target) -> Scope {
         match target {
             Target::Own => Scope::Township(self.own),
@@ -200,8 +218,9 @@ async fn http_get(world: &World, token: &str, path: &str) -> reqwest::Response {
         .unwrap()
 }
 
-/// Sends one sync message naming `id`, as a device that has nothing of it.
-async fn sync_probe(world: &World, token: &str, id: &str) -> u16 {
+/// Sends one sync message naming `id`, as a device that has nothing of it,
+/// and returns the server's answer for it (`None`: no message).
+async fn sync_probe(world: &World, token: &str, id: &str) -> Option<Vec<u8>> {
     let mut empty = AutoCommit::new();
     let message = empty
         .sync()
@@ -224,12 +243,17 @@ async fn sync_probe(world: &World, token: &str, id: &str) -> u16 {
         .send()
         .await
         .unwrap();
-    let status = response.status().as_u16();
-    if status == 200 {
-        let reply = decode_response(&response.bytes().await.unwrap()).unwrap();
-        assert!(reply.docs.iter().any(|m| m.doc == id), "no answer for {id}");
-    }
-    status
+    assert_eq!(response.status().as_u16(), 200, "probe of {id}");
+    let reply = decode_response(&response.bytes().await.unwrap()).unwrap();
+    assert!(
+        reply.refused.is_empty(),
+        "a probe changes nothing to refuse"
+    );
+    reply
+        .docs
+        .into_iter()
+        .find(|m| m.doc == id)
+        .map(|m| m.message)
 }
 
 /// An edit of the document's body that differs every time (`n`).
@@ -257,9 +281,13 @@ fn touch(device: &mut Device, id: &str, kind: DocKind, n: i64) {
     }
 }
 
-/// A new document of `kind` in `scope`, made on the device.
-fn create(device: &mut Device, kind: DocKind, scope: Scope) -> String {
-    let id = DocId::new(kind, Uuid::new_v4());
+/// A new document of `kind` in `scope`, made on the device. A review or
+/// county record names a new facility the server holds in that scope.
+fn create(world: &World, device: &mut Device, kind: DocKind, scope: Scope) -> String {
+    let id = match kind {
+        DocKind::Review | DocKind::County => DocId::new(kind, world.new_facility(scope).as_uuid()),
+        _ => DocId::new(kind, Uuid::new_v4()),
+    };
     match kind {
         DocKind::Facility => device.create(id, scope, &Facility::default()),
         DocKind::Review => device.create(id, scope, &FacilityReview::default()),
@@ -269,12 +297,24 @@ fn create(device: &mut Device, kind: DocKind, scope: Scope) -> String {
     }
 }
 
-/// The status a refused sync got, or `None` when it went through.
-async fn sync_status(device: &mut Device) -> Option<u16> {
-    match device.sync().await {
-        Ok(_) => None,
-        Err(SyncError::Transport(TransportError::Rejected { status, .. })) => Some(status),
-        Err(other) => panic!("unexpected sync failure: {other}"),
+/// The refusal of the one document a sync sent, or `None` when it was
+/// stored.
+async fn sync_status(device: &mut Device) -> Option<RefusalCode> {
+    let outcome = device
+        .sync()
+        .await
+        .expect("refusals are answers, not errors");
+    assert!(outcome.refused.len() <= 1, "{:?}", outcome.refused);
+    outcome.refused.into_values().next().map(|r| r.code)
+}
+
+/// The refusal a write the rules do not allow gets: a role that never
+/// writes the kind hears so; any other is outside its scope.
+fn refusal_for(role: Role, kind: DocKind) -> RefusalCode {
+    if role.writes_kind(kind) {
+        RefusalCode::NotInScope
+    } else {
+        RefusalCode::WriteNotAllowed
     }
 }
 
@@ -320,7 +360,14 @@ async fn every_role_reads_exactly_its_scope() {
                 );
             }
             let probed = sync_probe(&world, &token, &doc.id).await;
-            assert_eq!(probed, if readable { 200 } else { 404 }, "sync {cell}");
+            if readable {
+                assert!(probed.is_some(), "sync {cell}: no answer");
+            } else {
+                // No existence oracle: the same answer as for an unknown id.
+                let unknown = DocId::new(doc.kind, Uuid::new_v4()).to_string();
+                let for_unknown = sync_probe(&world, &token, &unknown).await;
+                assert_eq!(probed, for_unknown, "sync {cell}");
+            }
         }
         assert_eq!(
             world.snapshot(),
@@ -344,14 +391,8 @@ async fn every_role_writes_exactly_its_kinds_and_scope() {
             device.replicas.insert(doc.id.clone(), Replica::new(copy));
             touch(&mut device, &doc.id, doc.kind, n);
             let before = world.snapshot();
-            let expected = match (
-                may_read(role, doc.target),
-                may_write(role, doc.kind, doc.target),
-            ) {
-                (false, _) => Some(404),
-                (true, false) => Some(403),
-                (true, true) => None,
-            };
+            let expected =
+                (!may_write(role, doc.kind, doc.target)).then(|| refusal_for(role, doc.kind));
             assert_eq!(sync_status(&mut device).await, expected, "{cell}");
             assert_unchanged_unless_allowed(&world, &before, &doc.id, expected.is_none(), &cell);
         }
@@ -365,10 +406,12 @@ async fn every_role_writes_exactly_its_kinds_and_scope() {
         for (kind, target) in cells {
             let cell = format!("{role} create {kind} in {target:?}");
             let mut device = world.device(name).await;
-            let id = create(&mut device, kind, world.scope(target));
+            let id = create(&world, &mut device, kind, world.scope(target));
             let before = world.snapshot();
-            let allowed = may_write(role, kind, target);
-            let expected = (!allowed).then_some(403);
+            // A county has one settings document: a second one is refused
+            // even to the admin, who edits the first.
+            let allowed = may_write(role, kind, target) && kind != DocKind::Settings;
+            let expected = (!allowed).then(|| refusal_for(role, kind));
             assert_eq!(sync_status(&mut device).await, expected, "{cell}");
             assert_unchanged_unless_allowed(&world, &before, &id, allowed, &cell);
         }
@@ -464,7 +507,7 @@ async fn a_township_log_belongs_to_its_own_township() {
     let before = world.snapshot();
     assert_eq!(
         sync_status(&mut device).await,
-        Some(404),
+        Some(RefusalCode::NotInScope),
         "{id} is another township's"
     );
     assert_eq!(world.snapshot(), before);
@@ -476,6 +519,9 @@ async fn a_township_log_belongs_to_its_own_township() {
         world.scope(Target::Own),
         &TownshipLog::default(),
     );
-    assert_eq!(sync_status(&mut device).await, Some(403));
+    assert_eq!(
+        sync_status(&mut device).await,
+        Some(RefusalCode::NotInScope)
+    );
     assert_eq!(world.snapshot(), before);
 }

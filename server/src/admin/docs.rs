@@ -7,8 +7,6 @@
 //! sync. Each command run writes under one fresh actor, bound to the server
 //! on first use, so no phone can ever write under it.
 
-use std::cell::Cell;
-
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
 use mopai_shared::doc::{self, DocBody, DocHeader, Scope, hydrate_doc, reconcile_body};
@@ -17,18 +15,17 @@ use mopai_shared::model::CountySettings;
 
 use super::{AdminError, AdminResult};
 use crate::clock::unix_now;
-use crate::storage::actors::ActorOwner;
-use crate::storage::audit::AuditEvent;
-use crate::storage::{DocWrite, WriteTx};
+use crate::gate::{self, Candidate, GateError, Writer};
+use crate::storage::WriteTx;
 
-const COUNTY_ID_KEY: &str = "county_id";
+/// The meta key of the county's id, which names its settings document.
+pub const COUNTY_ID_KEY: &str = "county_id";
 
 /// Writes documents for one admin command run.
 pub struct ServerWriter {
     actor: ActorId,
     /// Names the command in the actor binding and the audit log.
     command: String,
-    bound: Cell<bool>,
 }
 
 impl ServerWriter {
@@ -36,7 +33,6 @@ impl ServerWriter {
         Self {
             actor: ActorId::random(),
             command: format!("cli:{command}"),
-            bound: Cell::new(false),
         }
     }
 
@@ -50,7 +46,7 @@ impl ServerWriter {
     ) -> AdminResult<()> {
         let mut doc = doc::create::<B>(&DocHeader::new(id, scope), self.actor.clone())?;
         reconcile_body(&mut doc, body)?;
-        self.store(tx, id, scope, &mut doc, &[])?;
+        self.store(tx, id, &mut doc, &[])?;
         Ok(())
     }
 
@@ -73,55 +69,47 @@ impl ServerWriter {
         let mut body = current.body;
         edit(&mut body);
         reconcile_body(&mut doc, &body)?;
-        self.store(tx, id, current.header.township, &mut doc, &base)?;
+        self.store(tx, id, &mut doc, &base)?;
         Ok(Some(body))
     }
 
-    /// Commits pending edits and appends them, unless there are none.
+    /// Commits pending edits and stores them through the write gate, unless
+    /// there are none.
     fn store(
         &self,
         tx: &WriteTx<'_>,
         id: DocId,
-        scope: Scope,
         doc: &mut AutoCommit,
         base: &[automerge::ChangeHash],
     ) -> AdminResult<()> {
-        let now = unix_now();
         doc.commit_with(
             CommitOptions::default()
                 .with_message(self.command.clone())
-                .with_time(now),
+                .with_time(unix_now()),
         );
         if doc.get_heads() == base {
             return Ok(());
         }
-        if !self.bound.replace(true) {
-            tx.bind_actor(
-                self.actor.to_bytes(),
-                ActorOwner::Server,
-                &self.command,
-                now,
-            )?;
-        }
-        let id_text = id.to_string();
-        let seq = tx.append_changes(DocWrite {
-            id: &id_text,
-            kind: id.kind.code(),
-            doc,
+        let writer = Writer::Server {
+            actor: &self.actor,
+            command: &self.command,
+        };
+        let mut candidate = Candidate {
+            id,
+            existed: !base.is_empty(),
             base_heads: base,
-        })?;
-        tx.record_doc_scope(&id_text, scope)?;
+            doc,
+        };
+        let stored = tx
+            .savepoint(|tx| {
+                let admitted = gate::admit(tx, &writer, &mut candidate)?;
+                Ok(gate::store(tx, &writer, &mut candidate, &admitted)?)
+            })
+            .map_err(|e: GateError| AdminError::invalid(format!("文档 {id} 未写入：{e}")))?;
         // Read models follow every write, as after a sync. New leads are not
         // announced: a command runs outside the server that streams them.
-        crate::projection::refresh(tx, &[id], seq)
+        crate::projection::refresh(tx, &[id], stored.seq)
             .map_err(|e| AdminError::invalid(format!("投影更新失败：{e}")))?;
-        tx.audit(
-            AuditEvent::AdminWrite,
-            None,
-            &format!("doc={id_text} by={}", self.command),
-            None,
-            now,
-        )?;
         Ok(())
     }
 }

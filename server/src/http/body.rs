@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
@@ -37,7 +37,8 @@ pub const BODY_MIN_RATE: u64 = 1024;
 
 /// Refuses (413) a request whose declared `Content-Length` exceeds `limit`,
 /// before the handler runs, so that even a route that never reads its body
-/// does not accept a large one.
+/// does not accept a large one. A chunked body cut at the limit while the
+/// handler read it gets the same JSON answer, not the extractor's plain text.
 pub async fn refuse_declared_over(limit: usize, request: Request, next: Next) -> Response {
     let declared = request
         .headers()
@@ -48,7 +49,18 @@ pub async fn refuse_declared_over(limit: usize, request: Request, next: Next) ->
         Some(len) if len > limit as u64 => {
             AppError::TooLarge(format!("{len} 字节，此处最多 {limit} 字节")).into_response()
         }
-        _ => next.run(request).await,
+        _ => {
+            let response = next.run(request).await;
+            let json = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+            if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !json {
+                AppError::TooLarge(format!("此处最多 {limit} 字节")).into_response()
+            } else {
+                response
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`dashboard`]: `GET /api/dashboard`, `GET /api/facilities`, `GET /api/leads`: roll-ups and lists.
 //! - [`export`]: `GET /api/export/{1..5}.{xlsx|csv}`, `GET /api/export/all.zip`: the annex tables.
 //! - [`events`]: `GET /api/events`: server-sent `lead` events for new red/orange results.
+//! - [`problems`]: `GET /api/problems`, `GET /healthz`: stored documents that no longer project.
 //!
 //! Every `/api` route except login takes an [`AuthUser`](crate::auth::AuthUser)
 //! and answers 401 without a session.
@@ -25,6 +26,7 @@ mod dashboard;
 mod docs;
 mod events;
 mod export;
+mod problems;
 mod sync;
 
 use std::sync::Arc;
@@ -33,7 +35,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{MethodRouter, any, get, post};
-use mopai_shared::api::Health;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
@@ -50,7 +51,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let blob_limit = state.config.max_blob_bytes;
     let small = |route| limited(route, DEFAULT_BODY_LIMIT);
     Router::new()
-        .route("/healthz", small(get(healthz)))
+        .route("/healthz", small(get(problems::healthz)))
         .route("/api/login", small(post(auth::login)))
         .route("/api/logout", small(post(auth::logout)))
         .route("/api/me", small(get(auth::me)))
@@ -59,6 +60,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/dashboard", small(get(dashboard::dashboard)))
         .route("/api/facilities", small(get(dashboard::facilities)))
         .route("/api/leads", small(get(dashboard::leads)))
+        .route("/api/problems", small(get(problems::problems)))
         .route("/api/events", small(get(events::events)))
         .route("/api/export/{file}", small(get(export::export)))
         .route("/api/sync", limited(post(sync::sync), sync_limit))
@@ -96,11 +98,4 @@ fn limited(route: MethodRouter<Arc<AppState>>, limit: usize) -> MethodRouter<Arc
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-}
-
-async fn healthz() -> axum::Json<Health> {
-    axum::Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    })
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use mopai_shared::ids::UserId;
+use mopai_shared::ids::{UserId, VisitId};
 use mopai_shared::model::{
     CheckFinding, Coded, CountyRecord, EntryState, Facility, FacilityReview, FeeMethod, FundUse,
     Industry, LegalForm, Marketing, MeasureKind, Method, OperatingStatus, Ownership, Premises,
@@ -95,6 +95,9 @@ pub struct VisitFacts {
     pub first_day: Option<Day>,
     pub last_day: Option<Day>,
     pub inspectors: Vec<UserId>,
+    /// Visits whose phone clock ran ahead of the server's when they were
+    /// received: ordered by their receipt, and flagged for the lead.
+    pub clock_ahead: Vec<VisitId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -166,13 +169,15 @@ pub struct Sources<'a> {
     pub thresholds: &'a Thresholds,
     pub assessment: &'a Assessment,
     pub view: &'a LevelView,
+    /// Visits ordered by their receipt because the phone's clock ran ahead.
+    pub clock_ahead: &'a [VisitId],
 }
 
 pub fn record(s: &Sources<'_>) -> AnnexRecord {
     AnnexRecord {
         profile: profile(s.facility),
         findings: found(s),
-        visits: visits(s.facility, s.review),
+        visits: visits(s.facility, s.review, s.clock_ahead),
         review: review(s),
         plan: s.review.map(plan).unwrap_or_default(),
     }
@@ -254,7 +259,11 @@ fn check_answer(county: Option<&CountyRecord>, hit: impl Fn(CheckFinding) -> boo
     Some(done.any(hit))
 }
 
-fn visits(facility: &Facility, review: Option<&FacilityReview>) -> VisitFacts {
+fn visits(
+    facility: &Facility,
+    review: Option<&FacilityReview>,
+    clock_ahead: &[VisitId],
+) -> VisitFacts {
     let states: Vec<EntryState> = facility
         .visits
         .iter()
@@ -278,6 +287,7 @@ fn visits(facility: &Facility, review: Option<&FacilityReview>) -> VisitFacts {
         first_day: days.first().copied(),
         last_day: days.last().copied(),
         inspectors: inspectors.into_iter().collect(),
+        clock_ahead: clock_ahead.to_vec(),
     }
 }
 

@@ -15,6 +15,8 @@
 //! - [`heads`]: each document's heads, for the provenance of an export.
 //! - [`blobs`]: photos by SHA-256, in their own file so uploads never block sync.
 //! - [`scope`]: each document's township, and reads filtered by it.
+//! - [`receipts`]: each visit's first receipt by the server's clock, and its one facility.
+//! - [`problems`]: stored documents that no longer project, with the reason.
 //! - [`townships`], [`users`], [`sessions`]: accounts and logins.
 //! - [`actors`]: Automerge actor ids bound to the account that first used them.
 //! - [`audit`]: who logged in, synced what, exported what.
@@ -27,7 +29,9 @@ pub mod dashboard_parts;
 pub mod docs;
 pub mod heads;
 pub mod meta;
+pub mod problems;
 pub mod projections;
+pub mod receipts;
 pub mod rollups;
 mod schema;
 pub mod scope;
@@ -194,6 +198,29 @@ impl Drop for Lent<'_> {
 /// An open transaction; the methods on it are the storage API.
 pub struct WriteTx<'c> {
     tx: Transaction<'c>,
+}
+
+impl WriteTx<'_> {
+    /// Runs `f` inside a savepoint: when it fails, everything it wrote is
+    /// undone and the transaction goes on. One refused document of a sync
+    /// thereby leaves no trace (no sequence number, binding or audit row).
+    pub fn savepoint<T, E>(&self, f: impl FnOnce(&Self) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        self.tx.execute_batch("SAVEPOINT one_document")?;
+        match f(self) {
+            Ok(value) => {
+                self.tx.execute_batch("RELEASE one_document")?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.tx
+                    .execute_batch("ROLLBACK TO one_document; RELEASE one_document")?;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// A storage in a fresh temporary folder, for unit tests.

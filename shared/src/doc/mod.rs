@@ -27,6 +27,7 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use crate::gate::Body;
 use crate::model::coded::coded_enum;
 use crate::model::{CountyRecord, CountySettings, Facility, FacilityReview, TownshipLog};
 
@@ -66,24 +67,56 @@ impl DocKind {
 /// The body type of one document kind.
 pub trait DocBody: Reconcile + Hydrate + Default {
     const KIND: DocKind;
+    /// This kind's body out of a [`Body`], `None` for another kind.
+    fn from_body(body: Body) -> Option<Self>;
 }
 
 impl DocBody for Facility {
     const KIND: DocKind = DocKind::Facility;
+    fn from_body(body: Body) -> Option<Self> {
+        match body {
+            Body::Facility(b) => Some(b),
+            _ => None,
+        }
+    }
 }
 
 impl DocBody for FacilityReview {
     const KIND: DocKind = DocKind::Review;
+    fn from_body(body: Body) -> Option<Self> {
+        match body {
+            Body::Review(b) => Some(b),
+            _ => None,
+        }
+    }
 }
 
 impl DocBody for CountyRecord {
     const KIND: DocKind = DocKind::County;
+    fn from_body(body: Body) -> Option<Self> {
+        match body {
+            Body::County(b) => Some(b),
+            _ => None,
+        }
+    }
 }
 
 impl DocBody for TownshipLog {
     const KIND: DocKind = DocKind::TownshipLog;
+    fn from_body(body: Body) -> Option<Self> {
+        match body {
+            Body::TownshipLog(b) => Some(b),
+            _ => None,
+        }
+    }
 }
 
 impl DocBody for CountySettings {
     const KIND: DocKind = DocKind::Settings;
+    fn from_body(body: Body) -> Option<Self> {
+        match body {
+            Body::Settings(b) => Some(b),
+            _ => None,
+        }
+    }
 }

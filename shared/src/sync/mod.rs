@@ -16,15 +16,18 @@
 //! - [`wire`]: the request/response types and their binary encoding.
 //! - [`limits`]: what one Automerge sync message may ask of its receiver
 //!   (hash counts, Bloom filter shape, concurrent branches).
+//! - [`refusal`]: [`Refusal`], the gate's per-document answer, and its codes.
 //! - [`replica`]: one document on the device plus its sync state with the server.
 //! - [`session`]: the client-side loop, generic over the HTTP transport so native
 //!   tests and the browser run the same code.
 
 pub mod limits;
+pub mod refusal;
 pub mod replica;
 pub mod session;
 pub mod wire;
 
+pub use refusal::{Refusal, RefusalCode};
 pub use replica::Replica;
 pub use session::{Progress, SyncError, SyncOutcome, Transport, sync_replicas};
 pub use wire::{

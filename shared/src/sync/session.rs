@@ -6,7 +6,12 @@ use std::future::Future;
 use uuid::Uuid;
 
 use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest, WireError};
-use super::{MAX_DOCS_PER_REQUEST, MAX_ROUNDS, Replica};
+use super::{MAX_DOCS_PER_REQUEST, MAX_ROUNDS, Refusal, Replica};
+
+/// The error code a server answers when the checkpoint sent is beyond its
+/// own sequence (its database was restored, or the phone's record is
+/// wrong): the session starts again from 0, once.
+pub const CHECKPOINT_AHEAD: &str = "checkpoint_ahead";
 
 /// Sends one encoded [`SyncRequest`] and returns the encoded response body.
 ///
@@ -24,7 +29,12 @@ pub enum TransportError {
     #[error("登录已过期，请重新登录后再同步")]
     Unauthorized,
     #[error("服务器拒绝了同步（{status}）：{message}")]
-    Rejected { status: u16, message: String },
+    Rejected {
+        status: u16,
+        /// The `code` of the JSON error body; empty when there was none.
+        code: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +69,10 @@ pub struct SyncOutcome {
     pub updated: BTreeSet<String>,
     /// Documents whose sync state changed and must be persisted.
     pub touched: BTreeSet<String>,
+    /// Documents the server refused in this session, with its reason. They
+    /// stay on the device as they are, and were not sent again in this
+    /// session; a document absent here was accepted (or had nothing to send).
+    pub refused: BTreeMap<String, Refusal>,
 }
 
 /// Runs exchanges until neither side has anything left to send.
@@ -78,13 +92,7 @@ pub async fn sync_replicas<T: Transport>(
         checkpoint,
         ..SyncOutcome::default()
     };
-    for replica in replicas.values_mut() {
-        replica.begin_session();
-    }
-    let mut pending: BTreeSet<String> = replicas
-        .iter_mut()
-        .filter_map(|(id, r)| r.has_unsent_changes().then(|| id.clone()))
-        .collect();
+    let mut pending = begin(replicas, &outcome.refused);
     let mut server_has_more = true;
 
     let mut round = 0;
@@ -106,13 +114,27 @@ pub async fn sync_replicas<T: Transport>(
             docs,
         });
         outcome.bytes_sent += body.len();
-        let reply = transport.exchange(body).await?;
+        let reply = match transport.exchange(body).await {
+            Err(TransportError::Rejected { code, .. })
+                if code == CHECKPOINT_AHEAD && outcome.checkpoint != 0 =>
+            {
+                outcome.checkpoint = 0;
+                round += 1;
+                pending = begin(replicas, &outcome.refused);
+                server_has_more = true;
+                continue;
+            }
+            other => other?,
+        };
         outcome.bytes_received += reply.len();
         round += 1;
         outcome.rounds = round;
         let response = wire::decode_response(&reply)?;
 
         pending = deferred;
+        for refusal in response.refused {
+            outcome.refused.insert(refusal.doc.clone(), refusal);
+        }
         let mut answered = BTreeSet::new();
         for DocMessage { doc, message } in response.docs {
             let replica = replicas.entry(doc.clone()).or_default();
@@ -145,6 +167,9 @@ pub async fn sync_replicas<T: Transport>(
             }
             pending.insert(doc);
         }
+        // A refused document is not sent again in this session: the server
+        // would only refuse the same changes again.
+        pending.retain(|doc| !outcome.refused.contains_key(doc));
         outcome.checkpoint = response.checkpoint;
         server_has_more = response.more;
         progress(Progress {
@@ -153,6 +178,21 @@ pub async fn sync_replicas<T: Transport>(
         });
     }
     Err(SyncError::TooManyRounds(round))
+}
+
+/// Starts every replica's session afresh and returns the documents with
+/// changes to send, but for those already refused.
+fn begin(
+    replicas: &mut BTreeMap<String, Replica>,
+    refused: &BTreeMap<String, Refusal>,
+) -> BTreeSet<String> {
+    replicas
+        .iter_mut()
+        .filter_map(|(id, r)| {
+            r.begin_session();
+            (r.has_unsent_changes() && !refused.contains_key(id)).then(|| id.clone())
+        })
+        .collect()
 }
 
 /// Rounds one session may take when the device knows `documents`.

@@ -6,8 +6,11 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::refusal::Refusal;
+
 /// Bumped whenever [`SyncRequest`] or [`SyncResponse`] change shape.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// 2: [`SyncResponse::refused`], per-document refusals.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// One Automerge sync message for one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +42,9 @@ pub struct SyncResponse {
     pub changed: Vec<String>,
     /// More changed documents remain beyond `checkpoint`: ask again.
     pub more: bool,
+    /// Documents of the request the write gate refused; nothing of them was
+    /// stored. Every other document of the request was.
+    pub refused: Vec<Refusal>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
