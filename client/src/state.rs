@@ -10,13 +10,14 @@
 //! edits after it are applied again on top, so a sync finishing while the
 //! inspector types loses nothing on screen either.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use mopai_shared::api::Me;
 use mopai_shared::ids::{DocId, FacilityId};
 use mopai_shared::model::{CountyRecord, CountySettings, FacilityReview};
 use mopai_shared::risk::{Assessment, LevelView, classify};
+use mopai_shared::sync::Refusal;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
@@ -96,6 +97,8 @@ pub struct AppState {
     pub sync: SyncStatus,
     /// Local time of the last sync that finished.
     pub last_synced: Option<String>,
+    /// What the server refused in the last sync, by document id.
+    pub refused: BTreeMap<String, Refusal>,
     /// SHA-256 of the photos stored on the phone and not yet on the server.
     pub uploads_pending: BTreeSet<String>,
     pub persistence: Persistence,
@@ -119,6 +122,7 @@ impl Default for AppState {
             pending: Vec::new(),
             sync: SyncStatus::Idle,
             last_synced: None,
+            refused: BTreeMap::new(),
             uploads_pending: BTreeSet::new(),
             persistence: Persistence::Unknown,
             storage: None,
@@ -165,6 +169,9 @@ pub enum Action {
     },
     SyncFinished {
         at: String,
+        /// Documents the server refused in this session (by id); each stays
+        /// on the phone as it is.
+        refused: BTreeMap<String, Refusal>,
     },
     SyncFailed {
         reason: String,
@@ -191,6 +198,18 @@ pub enum Action {
 }
 
 impl AppState {
+    /// The refusals of a facility's documents (facility, review, county).
+    pub fn refusals_of(&self, facility: FacilityId) -> Vec<&Refusal> {
+        [
+            DocId::facility(facility),
+            DocId::review(facility),
+            DocId::county(facility),
+        ]
+        .iter()
+        .filter_map(|id| self.refused.get(&id.to_string()))
+        .collect()
+    }
+
     /// Documents with changes the server has not acknowledged.
     pub fn unsynced_count(&self) -> usize {
         self.library
@@ -327,9 +346,10 @@ impl AppState {
             Action::SyncProgress { round, pending } => {
                 self.sync = SyncStatus::Running { round, pending }
             }
-            Action::SyncFinished { at } => {
+            Action::SyncFinished { at, refused } => {
                 self.sync = SyncStatus::Idle;
                 self.last_synced = Some(at);
+                self.refused = refused;
             }
             Action::SyncFailed { reason, retry_in_s } => {
                 self.sync = SyncStatus::Failed { reason, retry_in_s }
@@ -518,7 +538,10 @@ mod tests {
     fn a_failed_sync_keeps_the_last_success_time() {
         let s = run([
             Action::SyncStarted,
-            Action::SyncFinished { at: "10:00".into() },
+            Action::SyncFinished {
+                at: "10:00".into(),
+                refused: BTreeMap::new(),
+            },
             Action::SyncStarted,
         ]);
         assert!(s.is_syncing());

@@ -69,8 +69,10 @@ impl From<ValidationError> for Fault {
     }
 }
 
-/// A document body as its kind's model.
+/// A document body as its kind's model. One lives per write, so the size
+/// of the facility variant costs nothing worth boxing for.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Body {
     Facility(Facility),
     Review(FacilityReview),
@@ -131,7 +133,49 @@ pub fn check_body(body: &Body) -> Result<(), Fault> {
     if let Some(e) = errors.into_iter().find(ValidationError::is_integrity) {
         return Err(e.into());
     }
+    text_lengths(body)?;
     unique_ids(body)
+}
+
+/// The text cap on a typed body, as [`check_sizes`] applies it to the
+/// document: the page checks an edit before it writes it.
+fn text_lengths(body: &Body) -> Result<(), Fault> {
+    let value = match body {
+        Body::Facility(b) => serde_json::to_value(b),
+        Body::Review(b) => serde_json::to_value(b),
+        Body::County(b) => serde_json::to_value(b),
+        Body::TownshipLog(b) => serde_json::to_value(b),
+        Body::Settings(b) => serde_json::to_value(b),
+    }
+    .unwrap_or_default();
+    let mut stack = vec![(String::new(), &value)];
+    while let Some((path, value)) = stack.pop() {
+        match value {
+            serde_json::Value::String(text) if text.chars().count() > MAX_TEXT_CHARS => {
+                return Err(Fault::new(
+                    RefusalCode::TooLarge,
+                    path,
+                    format!("{} 字，最多 {MAX_TEXT_CHARS} 字", text.chars().count()),
+                ));
+            }
+            serde_json::Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("{path}[{i}]"), v)),
+            ),
+            serde_json::Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                (child, v)
+            })),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn unique_ids(body: &Body) -> Result<(), Fault> {
@@ -205,7 +249,8 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
             return Err(too_large(&path, format!("嵌套超过 {MAX_DEPTH} 层")));
         }
         let kind = doc.object_type(&obj).unwrap_or(ObjType::Map);
-        let (values, name): (Vec<_>, Box<dyn Fn(&str) -> String>) = match kind {
+        // Every child value, concurrent ones included, with its path.
+        let children: Vec<(String, (Value<'_>, automerge::ObjId))> = match kind {
             ObjType::Text => {
                 let chars = doc.length(&obj);
                 if chars > MAX_TEXT_CHARS {
@@ -225,16 +270,15 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
                         format!("{len} 项，最多 {MAX_LIST_ITEMS} 项"),
                     ));
                 }
-                let values = (0..len)
+                (0..len)
                     .flat_map(|i| {
+                        let child = format!("{path}[{i}]");
                         doc.get_all(&obj, i)
                             .unwrap_or_default()
                             .into_iter()
-                            .map(move |v| (i.to_string(), v))
+                            .map(move |v| (child.clone(), v))
                     })
-                    .collect();
-                let base = path.clone();
-                (values, Box::new(move |k| format!("{base}[{k}]")))
+                    .collect()
             }
             ObjType::Map | ObjType::Table => {
                 let keys: Vec<String> = doc.keys(&obj).collect();
@@ -244,28 +288,22 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
                         format!("{} 个键，最多 {MAX_LIST_ITEMS} 个", keys.len()),
                     ));
                 }
-                let values = keys
-                    .into_iter()
+                keys.into_iter()
                     .flat_map(|k| {
+                        let child = match path.as_str() {
+                            "" => k.clone(),
+                            p => format!("{p}.{k}"),
+                        };
                         doc.get_all(&obj, k.as_str())
                             .unwrap_or_default()
                             .into_iter()
-                            .map(move |v| (k.clone(), v))
+                            .map(move |v| (child.clone(), v))
                     })
-                    .collect();
-                let base = path.clone();
-                (
-                    values,
-                    Box::new(move |k| match base.as_str() {
-                        "" => k.to_owned(),
-                        b => format!("{b}.{k}"),
-                    }),
-                )
+                    .collect()
             }
         };
-        for (key, (value, id)) in values {
-            total += 16 + key.len();
-            let child = name(&key);
+        for (child, (value, id)) in children {
+            total += 16;
             match value {
                 Value::Object(_) => stack.push((id, child, depth + 1)),
                 Value::Scalar(s) => {

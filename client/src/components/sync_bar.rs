@@ -5,7 +5,8 @@
 //! Element ids: `#sync-status` (text: "上次同步 HH:MM · 未同步 N 条", or
 //! "正在同步…", or "同步失败：…"), `#sync-progress` (while running), `#sync`
 //! (button), `#uploads-pending`, `#persist`, `#storage-warning`,
-//! `#relogin` (when the session expired), `#unreadable`.
+//! `#relogin` (when the session expired), `#refused` (what the server refused
+//! in the last sync, each with its reason), `#unreadable`.
 
 use yew::prelude::*;
 
@@ -64,6 +65,14 @@ pub fn SyncBar() -> Html {
                 <p class="warn" id="storage-warning">
                     { format!("手机存储空间已用 {}%：请尽快同步并上传照片，然后清理手机空间。", usage.percent()) }
                 </p>
+            }
+            if !state.refused.is_empty() {
+                <div class="error" id="refused">
+                    <p>{ format!("服务器未接收 {} 份记录，记录仍保存在本机；请按提示修改后再同步：", state.refused.len()) }</p>
+                    <ul>
+                        { for state.refused.values().map(|r| html! { <li>{ &r.message }</li> }) }
+                    </ul>
+                </div>
             }
             if !state.library.unreadable.is_empty() {
                 <p class="error" id="unreadable">

@@ -64,10 +64,28 @@ pub enum EditError {
     Submitted,
     #[error(transparent)]
     Field(#[from] SetError),
+    /// The server's write gate would refuse the result (shared checks).
+    #[error("{0}")]
+    Refused(String),
 }
 
-/// Makes `edit` on `facility`. On error nothing has changed.
+/// Makes `edit` on `facility`. On error nothing has changed. An edit whose
+/// result the server's write gate would refuse (a negative amount, an ID
+/// number, a text over the cap) is refused here, so the page never writes a
+/// change the server cannot store.
 pub fn apply(facility: &mut Facility, edit: &Edit) -> Result<(), EditError> {
+    let mut next = facility.clone();
+    apply_unchecked(&mut next, edit)?;
+    let body = mopai_shared::gate::Body::Facility(next);
+    mopai_shared::gate::check_body(&body).map_err(|f| EditError::Refused(f.message))?;
+    let mopai_shared::gate::Body::Facility(next) = body else {
+        unreachable!("built as a facility above")
+    };
+    *facility = next;
+    Ok(())
+}
+
+fn apply_unchecked(facility: &mut Facility, edit: &Edit) -> Result<(), EditError> {
     match edit {
         Edit::Set { target, key, value } => set_field(facility, *target, key, value.clone()),
         Edit::AddVisit { id, by } => {

@@ -268,16 +268,23 @@ mod tests {
     }
 
     #[test]
-    fn an_id_number_in_an_interview_blocks_on_the_interview_step() {
+    fn an_id_number_in_an_interview_is_never_written_and_blocks_on_the_interview_step() {
         let (mut f, v) = facility_with_visit();
         let i = InterviewId::random();
         apply(&mut f, &Edit::AddInterview(v, i)).unwrap();
-        set(
+        let before = f.clone();
+        let refused = apply(
             &mut f,
-            Target::Interview(v, i),
-            "label",
-            Value::Text("430423195001011234".into()),
+            &Edit::Set {
+                target: Target::Interview(v, i),
+                key: "label",
+                value: Value::Text("430423195001011234".into()),
+            },
         );
+        assert!(refused.unwrap_err().to_string().contains("身份证"));
+        assert_eq!(f, before, "the write gate's rule holds on the phone");
+        // One stored before the gate existed is still shown where it is.
+        f.visits[0].interviews[0].label = "430423195001011234".into();
         let found = issues(&f, &f.visits[0], today());
         let field = format!("interviews[{i}].label");
         let issue = found

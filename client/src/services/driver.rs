@@ -5,9 +5,11 @@
 //! runs one more session after it.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use mopai_shared::sync::Refusal;
 use wasm_bindgen_futures::spawn_local;
 
 use super::Services;
@@ -57,18 +59,21 @@ impl Services {
                 crate::sync::sync_now(&this.store, &this.writer.lock, &session.token, progress)
                     .await;
             this.driver.running.set(false);
-            this.finished(result.map(drop));
+            this.finished(result.map(|outcome| outcome.refused));
         });
     }
 
-    fn finished(self: &Rc<Self>, result: Result<(), SyncFailure>) {
+    fn finished(self: &Rc<Self>, result: Result<BTreeMap<String, Refusal>, SyncFailure>) {
         let d = &self.driver;
         match result {
-            Ok(()) => {
+            Ok(refused) => {
                 d.failures.set(0);
                 d.backoff_until.set(0.0);
                 self.reload();
-                self.dispatch(Action::SyncFinished { at: now_hh_mm() });
+                self.dispatch(Action::SyncFinished {
+                    at: now_hh_mm(),
+                    refused,
+                });
                 self.upload_photos();
                 if d.again.take() {
                     self.sync_now();

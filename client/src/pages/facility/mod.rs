@@ -72,6 +72,11 @@ pub fn FacilityPage(props: &FacilityPageProps) -> Html {
                 if row.priority { <span class="tag priority">{ "重点排查" }</span> }
                 if entry.unsynced { <span class="tag unsynced">{ "未同步" }</span> }
             </p>
+            { for state.refusals_of(entry.id).into_iter().map(|r| html! {
+                <p class="error refused-entry" id="refused-entry">
+                    { format!("服务器未接收此记录（仍保存在本机）：{}", r.message) }
+                </p>
+            }) }
             if needs_plan(&assessment, view.effective()) || review.as_ref().is_some_and(|r| r.disposal != Default::default()) {
                 <p class={classes!("plan-link", overdue.then_some("overdue"))}>
                     <Link<Route> to={Route::FacilityPlan { id: entry.id.to_string() }}>
