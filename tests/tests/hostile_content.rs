@@ -200,19 +200,15 @@ async fn a_lead_cannot_review_another_townships_facility_and_its_own_lead_still_
     w.assert_projections_exact();
 }
 
-/// Writes `value` at `/body/profile/<key>` of a facility, bypassing the model.
-fn put_raw(
-    phone: &mut Device,
-    id: &str,
-    key: &str,
-    value: impl FnOnce(&mut automerge::AutoCommit, &automerge::ObjId),
-) {
+/// A write into `/body/profile`, bypassing the model.
+type RawWrite = fn(&mut automerge::AutoCommit, &automerge::ObjId);
+
+fn put_raw(phone: &mut Device, id: &str, value: RawWrite) {
     let actor = phone.actor.clone();
     let doc = &mut phone.replicas.get_mut(id).unwrap().doc;
     doc.set_actor(actor);
     let body = doc.get(ROOT, "body").unwrap().unwrap().1;
     let profile = doc.get(&body, "profile").unwrap().unwrap().1;
-    let _ = key;
     value(doc, &profile);
     doc.commit();
 }
@@ -220,7 +216,7 @@ fn put_raw(
 #[tokio::test]
 async fn fields_of_the_wrong_automerge_type_are_refused() {
     let w = world().await;
-    let cases: [(&str, fn(&mut automerge::AutoCommit, &automerge::ObjId)); 4] = [
+    let cases: [(&str, RawWrite); 4] = [
         ("a string where a number belongs", |d, p| {
             d.put(p, "beds", "十二").unwrap()
         }),
@@ -238,7 +234,7 @@ async fn fields_of_the_wrong_automerge_type_are_refused() {
     for (case, write) in cases {
         let mut phone = w.phone("ky-inspector").await;
         let id = phone.create_facility(w.kaiyun, "类型错误的机构");
-        put_raw(&mut phone, &id, "", write);
+        put_raw(&mut phone, &id, write);
         let field = refused_beside_a_good_one(&w, &mut phone, &id, RefusalCode::ShapeInvalid).await;
         assert_eq!(field, "body", "{case}");
     }
@@ -469,4 +465,106 @@ async fn checkpoints_beyond_the_servers_sequence_are_refused_and_the_phone_start
         "started over from 0 and pulled it"
     );
     assert!(outcome.checkpoint < 1_000_000);
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_gets_the_json_413() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = world().await;
+    let token = w.server.token("ky-inspector", PASSWORD).await;
+    let addr = w
+        .server
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/sync HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    // 9 MB in 64 KB chunks, over the 8 MB limit; the server may stop reading.
+    for _ in 0..144 {
+        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        if stream.write_all(&frame).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer:.200}");
+    let body = &answer[answer.find("\r\n\r\n").expect("a body") + 4..];
+    let json = body.find('{').map(|i| &body[i..]).expect("a JSON body");
+    let end = json.rfind('}').expect("a JSON body");
+    let error: ErrorBody = serde_json::from_str(&json[..=end]).expect("the JSON error body");
+    assert!(!error.message.is_empty() && !error.code.is_empty());
+}
+
+#[tokio::test]
+async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
+    let w = world().await;
+    // A facility stored before the gate: a negative prepayment, written
+    // straight into storage as an older build would have.
+    let mut phone = w.phone("ky-inspector").await;
+    let id = phone.create_facility(w.kaiyun, "旧版本写入的机构");
+    let by = phone.user.as_ref().unwrap().id;
+    phone.edit::<Facility>(&id, |f| {
+        let mut v = Visit::new(VisitId::random(), by);
+        v.findings.prepayment.total_yuan = Some(-500_000);
+        f.visits.push(v);
+    });
+    let doc_id: DocId = id.parse().unwrap();
+    let mut doc = phone.replicas[&id].doc.clone();
+    w.server
+        .storage()
+        .write(|tx| {
+            let seq = tx.append_changes(mopai_server::storage::DocWrite {
+                id: &id,
+                kind: "facility",
+                doc: &mut doc,
+                base_heads: &[],
+            })?;
+            tx.record_doc_scope(&id, Scope::Township(w.kaiyun))?;
+            mopai_server::projection::refresh(tx, &[doc_id], seq)
+        })
+        .unwrap();
+    let token = w.server.token("county", PASSWORD).await;
+    let (status, problems) = w
+        .server
+        .get_json::<Vec<mopai_shared::api::ProblemDoc>>("/api/problems", &token)
+        .await;
+    assert_eq!(status, 200);
+    let problems = problems.unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].doc, doc_id);
+    assert!(
+        problems[0].reason.contains("total_yuan"),
+        "{}",
+        problems[0].reason
+    );
+    let health: mopai_shared::api::Health = reqwest::get(w.server.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health.problem_docs, 1);
+    // A township role does not see the list.
+    let lead = w.server.token("ky-lead", PASSWORD).await;
+    let status = reqwest::Client::new()
+        .get(w.server.url("/api/problems"))
+        .bearer_auth(&lead)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 403);
 }
