@@ -29,8 +29,8 @@ use mopai_shared::model::Facility;
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{
-    DocMessage, MAX_ROUNDS, PROTOCOL_VERSION, SyncError, SyncRequest, Transport, decode_response,
-    encode, sync_replicas,
+    DocMessage, MAX_ROUNDS, PROTOCOL_VERSION, RefusalCode, SyncError, SyncRequest, Transport,
+    decode_response, encode, sync_replicas,
 };
 use mopai_tests::device::Device;
 use mopai_tests::ledger::fingerprint;
@@ -356,8 +356,8 @@ async fn hostile_automerge_input_is_refused_without_panics_and_memory_stays_boun
     }
 }
 
-/// A 4 MB text (allowed), more changes than a request may bring (413),
-/// deep nesting (allowed, and the document still projects and syncs).
+/// A 4 MB text and deep nesting (each refused by the write gate for its
+/// document, `too_large`), more changes than a request may bring (413).
 async fn large_and_nested_documents(world: &mut World) -> String {
     let township = world.township;
     let mut phone = Device::new(world.server.url("/api/sync"));
@@ -365,7 +365,8 @@ async fn large_and_nested_documents(world: &mut World) -> String {
     phone.user = world.phone.user.clone();
     phone.actor = world.phone.actor.clone();
 
-    // 4 MB of text in one field: under the 8 MB body limit, so stored.
+    // 4 MB of text in one field: under the 8 MB body limit, over the
+    // write gate's text cap.
     let text = "长".repeat(1_400_000);
     let big = phone.create(
         DocId::facility(FacilityId::random()),
@@ -374,8 +375,9 @@ async fn large_and_nested_documents(world: &mut World) -> String {
     );
     phone.edit::<Facility>(&big, |f| f.profile.address = text);
     let started = Instant::now();
-    phone.sync().await.expect("a large document syncs");
+    let outcome = phone.sync().await.expect("a refusal is an answer");
     let large_took = started.elapsed();
+    assert_eq!(outcome.refused[&big].code, RefusalCode::TooLarge);
 
     // 25,000 changes in one request: more than the server takes at once.
     let mut many = Device::new(world.server.url("/api/sync"));
@@ -427,13 +429,10 @@ async fn large_and_nested_documents(world: &mut World) -> String {
     }
     replica.doc.commit();
     let started = Instant::now();
-    let status = match phone.sync().await {
-        Ok(_) => 200,
-        Err(SyncError::Transport(TransportError::Rejected { status, .. })) => status,
-        Err(e) => panic!("nested: {e}"),
-    };
+    let outcome = phone.sync().await.expect("a refusal is an answer");
     let nested_took = started.elapsed();
-    assert!(status == 200 || (400..500).contains(&status), "{status}");
+    let status = outcome.refused[&nested].code;
+    assert_eq!(status, RefusalCode::TooLarge);
     let mismatches = world
         .server
         .storage()
@@ -448,8 +447,8 @@ async fn large_and_nested_documents(world: &mut World) -> String {
         .expect("the lead pulls the large documents");
     assert!(pulled.rounds <= MAX_ROUNDS);
     format!(
-        "4 MB text stored in {:.1} s, 25,000 changes refused with {refused}, \
-         20,000-deep nesting answered {status} in {:.1} s",
+        "4 MB text refused (too_large) in {:.1} s, 25,000 changes refused with {refused}, \
+         20,000-deep nesting refused ({status}) in {:.1} s",
         large_took.as_secs_f64(),
         nested_took.as_secs_f64()
     )
