@@ -25,8 +25,10 @@
 //! receipts (the server's clock, see `projection`), audit.
 //!
 //! - [`actors`]: whose changes a candidate carries.
+//! - [`scan`]: stored documents checked once against the current rules, after a start.
 
 pub mod actors;
+pub mod scan;
 
 use automerge::{AutoCommit, ChangeHash};
 use mopai_shared::doc::{DocHeader, DocKind, SCHEMA_VERSION, Scope, read_header};

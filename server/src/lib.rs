@@ -112,6 +112,17 @@ pub async fn run(
         _ => None,
     };
     let state = AppState::open(config)?;
+    let scanning = Arc::clone(&state);
+    // Off the request path: a county's documents take seconds, the
+    // national database minutes; requests are served meanwhile.
+    std::thread::spawn(move || match gate::scan::scan(&scanning.storage) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            documents = n,
+            "stored documents checked against the write gate"
+        ),
+        Err(e) => tracing::error!(error = %e, "checking stored documents failed"),
+    });
     let router = http::router(state);
     tracing::info!(addr = ?listener.local_addr()?, https = acceptor.is_some(), "mopai serving");
     listen::serve(listener, router, acceptor, shutdown).await

@@ -510,9 +510,9 @@ async fn a_chunked_body_over_the_limit_gets_the_json_413() {
 
 #[tokio::test]
 async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
-    let w = world().await;
+    let mut w = world().await;
     // A facility stored before the gate: a negative prepayment, written
-    // straight into storage as an older build would have.
+    // straight into storage as an older build would have, not projected.
     let mut phone = w.phone("ky-inspector").await;
     let id = phone.create_facility(w.kaiyun, "旧版本写入的机构");
     let by = phone.user.as_ref().unwrap().id;
@@ -526,16 +526,33 @@ async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
     w.server
         .storage()
         .write(|tx| {
-            let seq = tx.append_changes(mopai_server::storage::DocWrite {
+            tx.append_changes(mopai_server::storage::DocWrite {
                 id: &id,
                 kind: "facility",
                 doc: &mut doc,
                 base_heads: &[],
             })?;
             tx.record_doc_scope(&id, Scope::Township(w.kaiyun))?;
-            mopai_server::projection::refresh(tx, &[doc_id], seq)
+            // As before this build: the rules were never checked.
+            tx.set_meta("gate_rules_scanned", "0")
         })
         .unwrap();
+    // The next start checks every stored document in the background.
+    w.server.restart().await;
+    let health = mopai_tests::wait::eventually(
+        "the problem document counted in /healthz",
+        async || -> mopai_shared::api::Health {
+            reqwest::get(w.server.url("/healthz"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        },
+        |h| h.problem_docs == 1,
+    )
+    .await;
+    assert_eq!(health.status, "ok");
     let token = w.server.token("county", PASSWORD).await;
     let (status, problems) = w
         .server
@@ -550,13 +567,6 @@ async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
         "{}",
         problems[0].reason
     );
-    let health: mopai_shared::api::Health = reqwest::get(w.server.url("/healthz"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(health.problem_docs, 1);
     // A township role does not see the list.
     let lead = w.server.token("ky-lead", PASSWORD).await;
     let status = reqwest::Client::new()
@@ -567,4 +577,15 @@ async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
         .unwrap()
         .status();
     assert_eq!(status.as_u16(), 403);
+
+    // Fixed by its inspector, it leaves the list.
+    phone.edit::<Facility>(&id, |f| {
+        f.visits[0].findings.prepayment.total_yuan = Some(500_000)
+    });
+    assert!(phone.sync().await.unwrap().refused.is_empty());
+    let (_, problems) = w
+        .server
+        .get_json::<Vec<mopai_shared::api::ProblemDoc>>("/api/problems", &token)
+        .await;
+    assert_eq!(problems.unwrap(), vec![]);
 }

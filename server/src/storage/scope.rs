@@ -120,6 +120,16 @@ impl WriteTx<'_> {
         .collect()
     }
 
+    /// Ids of stored documents after `after` in id order, at most `limit`:
+    /// a walk over every document in batches.
+    pub fn doc_ids_after(&self, after: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id FROM docs WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+        stmt.query_map(params![after, limit as i64], |r| r.get(0))?
+            .collect()
+    }
+
     /// Ids and scopes of every stored document of one kind.
     pub fn docs_of_kind(&self, kind: &str) -> rusqlite::Result<Vec<(String, RecordedScope)>> {
         let mut stmt = self
