@@ -121,6 +121,11 @@ where
     })
 }
 
+/// [`check_body`] for a typed body of any kind.
+pub fn check_typed<B: crate::doc::DocBody + Clone>(body: &B) -> Result<(), Fault> {
+    check_body(&body.clone().into_body())
+}
+
 /// Values and ids of a typed body; the page runs this on every edit.
 pub fn check_body(body: &Body) -> Result<(), Fault> {
     let errors = match body {

@@ -182,7 +182,7 @@ impl Services {
     /// Reads (or creates) a review, log or county document, applies `edits` to its body,
     /// and stores it. Returns the stored body and the messages of edits that
     /// could not be applied (the others are kept).
-    async fn rewrite<'a, B: DocBody, E: 'a, Why: ToString>(
+    async fn rewrite<'a, B: DocBody + Clone, E: 'a, Why: ToString>(
         &self,
         id: DocId,
         township: TownshipId,
@@ -192,8 +192,20 @@ impl Services {
     ) -> Result<(B, Vec<String>), String> {
         let mut doc = self.open_or_create::<B>(id, township, actor).await?;
         let mut body: B = hydrate_doc(&doc).map_err(|e| e.to_string())?.body;
+        // An edit whose result the server's write gate would refuse is not
+        // applied, as for a facility (see `form::edit::apply`).
         let failed: Vec<String> = edits
-            .filter_map(|e| apply(&mut body, e).err().map(|why| why.to_string()))
+            .filter_map(|e| {
+                let mut next = body.clone();
+                if let Err(why) = apply(&mut next, e) {
+                    return Some(why.to_string());
+                }
+                if let Err(fault) = mopai_shared::gate::check_typed(&next) {
+                    return Some(fault.message);
+                }
+                body = next;
+                None
+            })
             .collect();
         reconcile_body(&mut doc, &body).map_err(|e| e.to_string())?;
         self.store.put_doc(&id.to_string(), &doc.save()).await?;

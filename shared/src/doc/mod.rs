@@ -69,6 +69,8 @@ pub trait DocBody: Reconcile + Hydrate + Default {
     const KIND: DocKind;
     /// This kind's body out of a [`Body`], `None` for another kind.
     fn from_body(body: Body) -> Option<Self>;
+    /// This body as a [`Body`], for the write gate's checks.
+    fn into_body(self) -> Body;
 }
 
 impl DocBody for Facility {
@@ -78,6 +80,9 @@ impl DocBody for Facility {
             Body::Facility(b) => Some(b),
             _ => None,
         }
+    }
+    fn into_body(self) -> Body {
+        Body::Facility(self)
     }
 }
 
@@ -89,6 +94,9 @@ impl DocBody for FacilityReview {
             _ => None,
         }
     }
+    fn into_body(self) -> Body {
+        Body::Review(self)
+    }
 }
 
 impl DocBody for CountyRecord {
@@ -98,6 +106,9 @@ impl DocBody for CountyRecord {
             Body::County(b) => Some(b),
             _ => None,
         }
+    }
+    fn into_body(self) -> Body {
+        Body::County(self)
     }
 }
 
@@ -109,6 +120,9 @@ impl DocBody for TownshipLog {
             _ => None,
         }
     }
+    fn into_body(self) -> Body {
+        Body::TownshipLog(self)
+    }
 }
 
 impl DocBody for CountySettings {
@@ -118,5 +132,8 @@ impl DocBody for CountySettings {
             Body::Settings(b) => Some(b),
             _ => None,
         }
+    }
+    fn into_body(self) -> Body {
+        Body::Settings(self)
     }
 }
