@@ -37,7 +37,9 @@ use std::collections::BTreeSet;
 use automerge::AutoCommit;
 use mopai_shared::api::TownshipRef;
 use mopai_shared::dashboard::Lead;
-use mopai_shared::doc::{DocBody, DocKind, Scope, hydrate_doc, read_header};
+use mopai_shared::doc::{
+    DocBody, DocKind, OpenConflict, Scope, hydrate_doc, open_conflicts, read_header,
+};
 use mopai_shared::gate::check_document;
 use mopai_shared::ids::{DocId, FacilityId, TownshipId};
 use mopai_shared::model::{
@@ -127,6 +129,7 @@ fn new_lead(
         main_problems: row.annex.review.main_problems.clone(),
         seq,
         last_visit_at: row.last_visit_at.clone(),
+        conflicts: row.annex.conflicts.clone(),
     }))
 }
 
@@ -196,7 +199,10 @@ fn township_log(
     id: &str,
     found: &mut Problems,
 ) -> AppResult<Option<TownshipLogRow>> {
-    let Some((scope, log)) = document::<TownshipLog>(tx, id, found)? else {
+    let Some(Loaded {
+        scope, body: log, ..
+    }) = document::<TownshipLog>(tx, id, found)?
+    else {
         return Ok(None);
     };
     Ok(Some(TownshipLogRow {
@@ -224,7 +230,15 @@ fn settings(tx: &WriteTx<'_>, found: &mut Problems) -> AppResult<CountySettings>
 }
 
 fn body<B: DocBody>(tx: &WriteTx<'_>, id: &str, found: &mut Problems) -> AppResult<Option<B>> {
-    Ok(document::<B>(tx, id, found)?.map(|(_, body)| body))
+    Ok(document::<B>(tx, id, found)?.map(|d| d.body))
+}
+
+/// A stored document as projection reads it.
+struct Loaded<B> {
+    scope: Scope,
+    body: B,
+    /// Its fields with concurrent values, in words.
+    conflicts: Vec<OpenConflict>,
 }
 
 /// A stored document's scope and body. One that fails the write gate's
@@ -235,24 +249,34 @@ fn document<B: DocBody>(
     tx: &WriteTx<'_>,
     id: &str,
     found: &mut Problems,
-) -> AppResult<Option<(Scope, B)>> {
+) -> AppResult<Option<Loaded<B>>> {
     let Some(doc): Option<AutoCommit> = tx
         .load_doc(id)
         .map_err(|e| AppError::Internal(e.to_string()))?
     else {
         return Ok(None);
     };
+    let prefix = (B::KIND != DocKind::Facility).then(|| B::KIND.label_zh());
+    let conflicts = open_conflicts(&doc, prefix);
     let fault = match check_document(&doc) {
         Ok((header, body)) => {
             found.push((id.to_owned(), Some(header.township), None));
-            return Ok(B::from_body(body).map(|body| (header.township, body)));
+            return Ok(B::from_body(body).map(|body| Loaded {
+                scope: header.township,
+                body,
+                conflicts,
+            }));
         }
         Err(fault) => fault,
     };
     let township = read_header(&doc).ok().map(|h| h.township);
     found.push((id.to_owned(), township, Some(fault.message)));
     match hydrate_doc::<B, _>(&doc) {
-        Ok(d) => Ok(Some((d.header.township, d.body))),
+        Ok(d) => Ok(Some(Loaded {
+            scope: d.header.township,
+            body: d.body,
+            conflicts,
+        })),
         Err(e) => {
             tracing::warn!(doc = id, error = %e, "stored document does not hydrate");
             Ok(None)
@@ -283,14 +307,27 @@ fn compute(
     found: &mut Problems,
 ) -> AppResult<Option<FacilityProjection>> {
     let facility_doc = DocId::facility(facility_id).to_string();
-    let Some((scope, facility)) = document::<Facility>(tx, &facility_doc, found)? else {
+    let Some(Loaded {
+        scope,
+        body: facility,
+        conflicts: mut open,
+    }) = document::<Facility>(tx, &facility_doc, found)?
+    else {
         return Ok(None);
     };
     let township = scope.to_string();
     let receipts = tx.visit_receipts(facility_id)?;
     let (facility, clock_ahead) = clock::by_server_clock(facility, &receipts);
-    let review = body::<FacilityReview>(tx, &DocId::review(facility_id).to_string(), found)?;
-    let county = body::<CountyRecord>(tx, &DocId::county(facility_id).to_string(), found)?;
+    let review = document::<FacilityReview>(tx, &DocId::review(facility_id).to_string(), found)?
+        .map(|d| {
+            open.extend(d.conflicts);
+            d.body
+        });
+    let county =
+        document::<CountyRecord>(tx, &DocId::county(facility_id).to_string(), found)?.map(|d| {
+            open.extend(d.conflicts);
+            d.body
+        });
     let assessment = classify(&facility, county.as_ref(), settings);
     let view = LevelView::new(assessment.level, review.as_ref());
 
@@ -343,6 +380,7 @@ fn compute(
             assessment: &assessment,
             view: &view,
             clock_ahead: &clock_ahead,
+            conflicts: open,
         }),
     };
     let json = serde_json::to_string(&assessment)

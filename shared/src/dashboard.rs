@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::doc::OpenConflict;
+
 use crate::api::TownshipRef;
 use crate::ids::FacilityId;
 use crate::model::{Category, Day, Phase, RiskLevel, Yuan};
@@ -209,6 +211,9 @@ pub struct FacilityListRow {
     pub reported_to_county: bool,
     pub reviewed: bool,
     pub plan: PlanSummary,
+    /// Fields with concurrent values the lead has not settled yet.
+    #[serde(default)]
+    pub conflicts: Vec<OpenConflict>,
 }
 
 /// Where a facility's 一院一策 stands.
@@ -242,4 +247,7 @@ pub struct Lead {
     pub seq: u64,
     /// RFC 3339, as the phone recorded it.
     pub last_visit_at: Option<String>,
+    /// Fields with concurrent values the lead has not settled yet.
+    #[serde(default)]
+    pub conflicts: Vec<OpenConflict>,
 }

@@ -105,6 +105,7 @@ pub(crate) mod tests {
             main_problems: "R1 涉嫌非法集资、诈骗".into(),
             seq,
             last_visit_at: None,
+            conflicts: Vec::new(),
         }
     }
 

@@ -76,13 +76,25 @@ pub fn sheet(table: Table, snapshot: &Snapshot) -> Sheet {
             today: snapshot.generated_at.day(),
         })
         .collect();
-    let columns = match table {
+    let mut columns = match table {
         Table::Survey => survey(),
         Table::Venues => venues(),
         Table::RiskList => risk_list(),
         Table::Filed => filed(),
         Table::Progress => Vec::new(),
     };
+    // After the plan's columns: a field two people recorded differently
+    // shows both values until the lead settles it, not only the winner.
+    columns.push(col("未决冲突（待审核裁决）", 30.0, |e| {
+        text(
+            e.annex()
+                .conflicts
+                .iter()
+                .map(|c| c.text())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    }));
     render(table.title(snapshot), &columns, &entries)
 }
 

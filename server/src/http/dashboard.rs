@@ -156,6 +156,7 @@ pub async fn leads(
             main_problems: row.annex.review.main_problems.clone(),
             seq: *seq,
             last_visit_at: row.last_visit_at.clone(),
+            conflicts: row.annex.conflicts.clone(),
         });
     }
     out.sort_by(|a, b| b.seq.cmp(&a.seq).then_with(|| b.level.cmp(&a.level)));
@@ -252,6 +253,7 @@ fn list_row(row: &FacilityRow, names: &Names, today: Day) -> AppResult<FacilityL
         must_report: row.must_report,
         reported_to_county: a.review.reported_to_county_at.is_some(),
         reviewed: a.visits.approved,
+        conflicts: a.conflicts.clone(),
         plan: PlanSummary {
             measures: a.plan.measures.len() as u32,
             measures_done: a

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use mopai_shared::doc::OpenConflict;
 use mopai_shared::ids::{UserId, VisitId};
 use mopai_shared::model::{
     CheckFinding, Coded, CountyRecord, EntryState, Facility, FacilityReview, FeeMethod, FundUse,
@@ -30,6 +31,9 @@ pub struct AnnexRecord {
     pub visits: VisitFacts,
     pub review: ReviewFacts,
     pub plan: PlanRecord,
+    /// Fields of the facility's documents with concurrent values the lead
+    /// has not settled: lists, feeds and tables show every value.
+    pub conflicts: Vec<OpenConflict>,
 }
 
 /// What the profile says, as the tables print it.
@@ -171,6 +175,7 @@ pub struct Sources<'a> {
     pub view: &'a LevelView,
     /// Visits ordered by their receipt because the phone's clock ran ahead.
     pub clock_ahead: &'a [VisitId],
+    pub conflicts: Vec<OpenConflict>,
 }
 
 pub fn record(s: &Sources<'_>) -> AnnexRecord {
@@ -180,6 +185,7 @@ pub fn record(s: &Sources<'_>) -> AnnexRecord {
         visits: visits(s.facility, s.review, s.clock_ahead),
         review: review(s),
         plan: s.review.map(plan).unwrap_or_default(),
+        conflicts: s.conflicts.clone(),
     }
 }
 

@@ -232,3 +232,59 @@ pub(crate) fn put_value<P: Into<Prop>>(
         object => doc.batch_create_object(obj, prop, object, false).map(drop),
     }
 }
+
+/// A field conflict in words, for lists, feeds and tables: where, and every
+/// value still standing, so nobody reads only the winner.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OpenConflict {
+    /// Path relative to the document body (`profile.name`), prefixed with
+    /// the document kind's label when it is not the facility document.
+    pub field: String,
+    /// Every concurrent value, as text, the shown one first.
+    pub values: Vec<String>,
+}
+
+impl OpenConflict {
+    /// `profile.name：甲／乙`.
+    pub fn text(&self) -> String {
+        format!("{}：{}", self.field, self.values.join("／"))
+    }
+}
+
+/// The open conflicts of a document; `prefix` names a document other than
+/// the facility's (its kind's label).
+pub fn open_conflicts<D: ReadDoc>(doc: &D, prefix: Option<&str>) -> Vec<OpenConflict> {
+    conflicts(doc)
+        .into_iter()
+        .map(|c| {
+            let path = c.path.to_string();
+            let relative = path.strip_prefix("body.").unwrap_or(&path);
+            let field = match prefix {
+                Some(p) => format!("{p}·{relative}"),
+                None => relative.to_owned(),
+            };
+            let mut values = c.values;
+            values.sort_by_key(|v| !v.shown);
+            OpenConflict {
+                field,
+                values: values.iter().map(|v| value_text(&v.value)).collect(),
+            }
+        })
+        .collect()
+}
+
+fn value_text(value: &hydrate::Value) -> String {
+    match value {
+        hydrate::Value::Scalar(s) => match s {
+            ScalarValue::Str(t) => t.to_string(),
+            ScalarValue::Null => "（空）".to_owned(),
+            ScalarValue::Boolean(true) => "是".to_owned(),
+            ScalarValue::Boolean(false) => "否".to_owned(),
+            ScalarValue::Int(n) => n.to_string(),
+            ScalarValue::Uint(n) => n.to_string(),
+            ScalarValue::F64(x) => x.to_string(),
+            other => other.to_string(),
+        },
+        _ => "（一组内容）".to_owned(),
+    }
+}

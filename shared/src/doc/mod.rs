@@ -23,7 +23,8 @@
 //!   [`genesis_hash`].
 //! - [`keep`]: the writer that keeps conflicts visible while reconciling.
 //! - [`migrate`](mod@migrate): [`SCHEMA_VERSION`], [`migrate()`].
-//! - [`conflicts`](mod@conflicts): [`conflicts()`], [`resolve_conflict`], [`FieldPath`].
+//! - [`conflicts`](mod@conflicts): [`conflicts()`], [`resolve_conflict`], [`FieldPath`],
+//!   [`OpenConflict`] (a conflict in words for lists and tables).
 
 use autosurgeon::{Hydrate, Reconcile};
 
@@ -38,7 +39,8 @@ pub mod migrate;
 pub mod open;
 
 pub use conflicts::{
-    ConflictError, ConflictValue, FieldConflict, FieldPath, PathSeg, conflicts, resolve_conflict,
+    ConflictError, ConflictValue, FieldConflict, FieldPath, OpenConflict, PathSeg, conflicts,
+    open_conflicts, resolve_conflict,
 };
 pub use header::{DocHeader, HeaderError, Scope, read_header, township_unchanged};
 pub use migrate::{MigrateError, Migration, SCHEMA_VERSION, migrate};

@@ -290,6 +290,9 @@ fn LeadFeedView(props: &LeadFeedProps) -> Html {
                                 <span class="when">{ at.get(..16).unwrap_or(at).replace('T', " ") }</span>
                             }
                         </div>
+                        { for lead.conflicts.iter().map(|c| html! {
+                            <p class="conflict">{ format!("未决冲突 {}", c.text()) }</p>
+                        }) }
                         if !lead.main_problems.is_empty() {
                             <p class="problems">{ &lead.main_problems }</p>
                         }
