@@ -130,6 +130,7 @@ fn new_lead(
         seq,
         last_visit_at: row.last_visit_at.clone(),
         conflicts: row.annex.conflicts.clone(),
+        clock_ahead: row.annex.visits.clock_ahead.clone(),
     }))
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::doc::OpenConflict;
 
 use crate::api::TownshipRef;
-use crate::ids::FacilityId;
+use crate::ids::{FacilityId, VisitId};
 use crate::model::{Category, Day, Phase, RiskLevel, Yuan};
 
 /// `GET /api/dashboard`.
@@ -214,6 +214,10 @@ pub struct FacilityListRow {
     /// Fields with concurrent values the lead has not settled yet.
     #[serde(default)]
     pub conflicts: Vec<OpenConflict>,
+    /// Visits whose phone clock ran ahead of the server's: classified as of
+    /// their receipt; the lead should check their dates.
+    #[serde(default)]
+    pub clock_ahead: Vec<VisitId>,
 }
 
 /// Where a facility's 一院一策 stands.
@@ -250,4 +254,8 @@ pub struct Lead {
     /// Fields with concurrent values the lead has not settled yet.
     #[serde(default)]
     pub conflicts: Vec<OpenConflict>,
+    /// Visits whose phone clock ran ahead of the server's: classified as of
+    /// their receipt; the lead should check their dates.
+    #[serde(default)]
+    pub clock_ahead: Vec<VisitId>,
 }

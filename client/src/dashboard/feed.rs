@@ -106,6 +106,7 @@ pub(crate) mod tests {
             seq,
             last_visit_at: None,
             conflicts: Vec::new(),
+            clock_ahead: Vec::new(),
         }
     }
 

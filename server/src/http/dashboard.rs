@@ -157,6 +157,7 @@ pub async fn leads(
             seq: *seq,
             last_visit_at: row.last_visit_at.clone(),
             conflicts: row.annex.conflicts.clone(),
+            clock_ahead: row.annex.visits.clock_ahead.clone(),
         });
     }
     out.sort_by(|a, b| b.seq.cmp(&a.seq).then_with(|| b.level.cmp(&a.level)));
@@ -254,6 +255,7 @@ fn list_row(row: &FacilityRow, names: &Names, today: Day) -> AppResult<FacilityL
         reported_to_county: a.review.reported_to_county_at.is_some(),
         reviewed: a.visits.approved,
         conflicts: a.conflicts.clone(),
+        clock_ahead: a.visits.clock_ahead.clone(),
         plan: PlanSummary {
             measures: a.plan.measures.len() as u32,
             measures_done: a

@@ -48,6 +48,7 @@ use crate::hooks::use_lead_feed::{FeedStatus, use_lead_feed};
 
 pub mod api;
 pub mod charts;
+pub mod problems;
 
 use charts::{ProgressChart, TownshipChart};
 
@@ -197,6 +198,9 @@ pub fn DashboardPage() -> Html {
             } }
             <LeadFeedView feed={feed.model.feed.clone()} status={feed.model.status.clone()}
                 mark_read={feed.mark_read.clone()} />
+            if county_role {
+                <problems::ProblemDocs token={token.clone()} online={online} />
+            }
             if let Some(d) = shown.clone() {
                 { progress_section(&d) }
                 <section class="card">
@@ -293,6 +297,11 @@ fn LeadFeedView(props: &LeadFeedProps) -> Html {
                         { for lead.conflicts.iter().map(|c| html! {
                             <p class="conflict">{ format!("未决冲突 {}", c.text()) }</p>
                         }) }
+                        if !lead.clock_ahead.is_empty() {
+                            <p class="warn clock-ahead">{ format!(
+                                "{} 次走访的手机时间晚于服务器接收时间，已按接收时间判定，请核对走访日期",
+                                lead.clock_ahead.len()) }</p>
+                        }
                         if !lead.main_problems.is_empty() {
                             <p class="problems">{ &lead.main_problems }</p>
                         }
