@@ -52,25 +52,44 @@ pub fn rows(dist: &Path) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// `cargo xtask size [--check] [--no-breakdown]`.
+const USAGE: &str = "size [--check] [--no-breakdown] [--functions FILE.tsv]";
+
+/// `cargo xtask size [--check] [--no-breakdown] [--functions FILE.tsv]`;
+/// `--functions` writes every function of the breakdown (bytes, crate, name).
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut breakdown = true;
-    for arg in args {
+    let mut functions = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
             "--no-breakdown" => breakdown = false,
-            other => {
-                return Err(format!(
-                    "size: unknown argument `{other}` (size [--check] [--no-breakdown])"
-                ));
+            "--functions" => {
+                functions = Some(
+                    args.next()
+                        .ok_or(format!("--functions needs a file ({USAGE})"))?,
+                )
             }
+            other => return Err(format!("size: unknown argument `{other}` ({USAGE})")),
         }
     }
     let dist = client::build()?;
     let first_load = print(&dist)?;
     if breakdown {
-        print_breakdown()?;
+        let profile = breakdown_profile()?;
+        if let Some(file) = functions {
+            let tsv: String = profile
+                .functions
+                .iter()
+                .map(|(bytes, name)| format!("{bytes}\t{}\t{name}\n", owner(name).0))
+                .collect();
+            std::fs::write(file, tsv).map_err(|e| format!("write {file}: {e}"))?;
+            println!(
+                "xtask: wrote {} functions to {file}",
+                profile.functions.len()
+            );
+        }
     }
     let verdict = if first_load <= BUDGET_BROTLI {
         "within"
@@ -112,8 +131,8 @@ pub fn print(dist: &Path) -> Result<usize, String> {
     Ok(total.2)
 }
 
-/// Builds the `wasm-size` wasm and prints its breakdown by crate.
-fn print_breakdown() -> Result<(), String> {
+/// Builds the `wasm-size` wasm, prints its breakdown by crate and returns it.
+fn breakdown_profile() -> Result<Profile, String> {
     let wasm_opt = tools::ensure_wasm_opt()?;
     let dir = shell::target_dir().join("wasm-size");
     // v0 mangling names the generic arguments (`Vec<yew::…>`, not `Vec<T>`);
@@ -133,7 +152,7 @@ fn print_breakdown() -> Result<(), String> {
         std::fs::read(&optimised).map_err(|e| format!("read {}: {e}", optimised.display()))?;
     let profile = Profile::read(&bytes)?;
     profile.print(&optimised);
-    Ok(())
+    Ok(profile)
 }
 
 /// Where the bytes of one wasm module go.
