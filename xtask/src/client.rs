@@ -4,7 +4,7 @@
 //!
 //! Output, `client/dist/`:
 //! - `index.html`, `sw.js`, `manifest.webmanifest`, `icons/`: fixed names, revalidated;
-//! - `assets/*-<hash>.*`: the wasm, its glue, the boot script and the stylesheet,
+//! - `assets/*-<hash>.*`: the wasm, its glue, the boot scripts and the stylesheet,
 //!   named by content so they can be cached forever.
 
 use std::fs;
@@ -44,10 +44,12 @@ pub fn build() -> Result<PathBuf, String> {
         .replace("{{glue}}", &glue)
         .replace("{{wasm}}", &wasm);
     let boot = out.hashed("boot", ".js", boot_src.as_bytes())?;
+    let preboot = out.hashed("preboot", ".js", &read(&statics.join("preboot.js"))?)?;
     let index = read_text(&statics.join("index.html"))?
         .replace("{{style}}", &style)
         .replace("{{glue}}", &glue)
-        .replace("{{boot}}", &boot);
+        .replace("{{boot}}", &boot)
+        .replace("{{preboot}}", &preboot);
     out.fixed("index.html", index.as_bytes())?;
     out.fixed(
         "manifest.webmanifest",
