@@ -158,6 +158,17 @@ pub fn App() -> Html {
             }
         });
     }
+    // index.html's login form (`#boot`): the login page takes it over; a
+    // phone with a session drops it. The hint lets the next start show only
+    // its status line instead of a login form that is about to go.
+    {
+        let signed_in = state.ready.then_some(state.session.is_some());
+        use_effect_with(signed_in, |signed_in| {
+            if let Some(signed_in) = *signed_in {
+                boot_hint(signed_in);
+            }
+        });
+    }
     let persistence = use_persistence();
     {
         let dispatcher = state.dispatcher();
@@ -214,6 +225,22 @@ fn switch(route: Route) -> Html {
         Route::NotFound => return not_found(),
     };
     html! { <Gate>{ page }</Gate> }
+}
+
+/// Remembers whether this phone is signed in, for index.html's first paint,
+/// and removes index.html's login form once a session is there.
+fn boot_hint(signed_in: bool) {
+    let window = gloo::utils::window();
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = if signed_in {
+            storage.set_item("mopai-signed-in", "1")
+        } else {
+            storage.remove_item("mopai-signed-in")
+        };
+    }
+    if signed_in && let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+        boot.remove();
+    }
 }
 
 pub fn not_found() -> Html {

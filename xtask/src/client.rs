@@ -1,9 +1,10 @@
 //! Builds the client: cargo (wasm32, `wasm-release` profile) → JS glue with
-//! wasm-bindgen-cli-support → content-hashed files → `.br` and `.gz` beside each.
+//! wasm-bindgen-cli-support → Binaryen's `wasm-opt -Oz` ([`tools::ensure_wasm_opt`])
+//! → content-hashed files → `.br` and `.gz` beside each.
 //!
 //! Output, `client/dist/`:
 //! - `index.html`, `sw.js`, `manifest.webmanifest`, `icons/`: fixed names, revalidated;
-//! - `assets/*-<hash>.*`: the wasm, its glue, the boot script and the stylesheet,
+//! - `assets/*-<hash>.*`: the wasm, its glue, the boot scripts and the stylesheet,
 //!   named by content so they can be cached forever.
 
 use std::fs;
@@ -16,55 +17,39 @@ use crate::{root, shell, tools};
 
 const STATIC_DIR: &str = "client/static";
 const DIST_DIR: &str = "client/dist";
-/// Under the target folder ([`shell::target_dir`]).
-const WASM: &str = "wasm32-unknown-unknown/wasm-release/mopai-client.wasm";
 /// Smaller files are not worth a compressed twin.
 const COMPRESS_FROM_BYTES: usize = 512;
 
 /// Builds the client and returns the dist folder.
 pub fn build() -> Result<PathBuf, String> {
-    tools::ensure_wasm_target()?;
-    shell::status(&mut shell::cargo(&[
-        "build",
-        "-p",
-        "mopai-client",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ]))?;
-    let root = root();
+    let wasm_opt = tools::ensure_wasm_opt()?;
     let glue_dir = shell::target_dir().join("wasm-bindgen");
-    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
-    bindgen
-        .input_path(shell::target_dir().join(WASM))
-        .web(true)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?
-        .typescript(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .out_name("app");
-    bindgen
-        .generate(&glue_dir)
-        .map_err(|e| format!("wasm-bindgen: {e:#}"))?;
+    let raw = compile("wasm-release", &glue_dir, false)?;
+    let optimised = glue_dir.join("app_bg.opt.wasm");
+    optimise(&wasm_opt, &raw, &optimised, false)?;
+    let (before, after) = (file_len(&raw)?, file_len(&optimised)?);
+    println!("xtask: wasm-opt -Oz: {before} → {after} bytes");
 
+    let root = root();
     let dist = root.join(DIST_DIR);
     if dist.exists() {
         fs::remove_dir_all(&dist).map_err(|e| format!("clean {}: {e}", dist.display()))?;
     }
     let statics = root.join(STATIC_DIR);
     let mut out = Dist::new(&dist)?;
-    let wasm = out.hashed("app", "_bg.wasm", &read(&glue_dir.join("app_bg.wasm"))?)?;
+    let wasm = out.hashed("app", "_bg.wasm", &read(&optimised)?)?;
     let glue = out.hashed("app", ".js", &read(&glue_dir.join("app.js"))?)?;
     let style = out.hashed("style", ".css", &read(&statics.join("style.css"))?)?;
     let boot_src = read_text(&statics.join("boot.js"))?
         .replace("{{glue}}", &glue)
         .replace("{{wasm}}", &wasm);
     let boot = out.hashed("boot", ".js", boot_src.as_bytes())?;
+    let preboot = out.hashed("preboot", ".js", &read(&statics.join("preboot.js"))?)?;
     let index = read_text(&statics.join("index.html"))?
         .replace("{{style}}", &style)
         .replace("{{glue}}", &glue)
-        .replace("{{boot}}", &boot);
+        .replace("{{boot}}", &boot)
+        .replace("{{preboot}}", &preboot);
     out.fixed("index.html", index.as_bytes())?;
     out.fixed(
         "manifest.webmanifest",
@@ -85,6 +70,91 @@ pub fn build() -> Result<PathBuf, String> {
     out.fixed("sw.js", sw.as_bytes())?;
     println!("xtask: client {version} built into {}", dist.display());
     Ok(dist)
+}
+
+/// Builds `mopai-client` for wasm32 in `profile` and runs wasm-bindgen into
+/// `glue_dir` (`app.js`, `app_bg.wasm`, with the name section when
+/// `keep_names`); returns the path of the wasm.
+pub fn compile(profile: &str, glue_dir: &Path, keep_names: bool) -> Result<PathBuf, String> {
+    compile_with(profile, glue_dir, keep_names, &[])
+}
+
+/// [`compile`], with extra environment variables for cargo.
+pub fn compile_with(
+    profile: &str,
+    glue_dir: &Path,
+    keep_names: bool,
+    env: &[(&str, &str)],
+) -> Result<PathBuf, String> {
+    tools::ensure_wasm_target()?;
+    let mut cargo = shell::cargo(&[
+        "build",
+        "-p",
+        "mopai-client",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+    ]);
+    cargo.envs(env.iter().copied());
+    shell::status(&mut cargo)?;
+    let input = shell::target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join("mopai-client.wasm");
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(input)
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?
+        .typescript(false)
+        .remove_name_section(!keep_names)
+        .remove_producers_section(true)
+        .out_name("app");
+    bindgen
+        .generate(glue_dir)
+        .map_err(|e| format!("wasm-bindgen: {e:#}"))?;
+    Ok(glue_dir.join("app_bg.wasm"))
+}
+
+/// The WebAssembly features that rustc's wasm32-unknown-unknown output (and
+/// wasm-bindgen's glue in it) uses; wasm-opt refuses the module without them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// `wasm-opt -Oz` from `input` to `output`; `keep_names` keeps the name
+/// section (`-g`) for the size breakdown.
+pub fn optimise(
+    wasm_opt: &Path,
+    input: &Path,
+    output: &Path,
+    keep_names: bool,
+) -> Result<(), String> {
+    let mut cmd = std::process::Command::new(wasm_opt);
+    cmd.arg("-Oz").args(WASM_FEATURES);
+    if keep_names {
+        cmd.arg("-g");
+    } else {
+        cmd.args([
+            "--strip-debug",
+            "--strip-producers",
+            "--strip-target-features",
+        ]);
+    }
+    cmd.arg(input).arg("-o").arg(output);
+    shell::status(&mut cmd)
+}
+
+fn file_len(path: &Path) -> Result<u64, String> {
+    fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| format!("read {}: {e}", path.display()))
 }
 
 /// Writes files into dist, with their compressed twins, and remembers the

@@ -3,8 +3,8 @@
 //! # Layout
 //!
 //! - [`client`]: builds the wasm client into `client/dist` (glue, hashes, precompression).
-//! - [`tools`]: installs or checks what the tasks need (wasm target, Chromium, test runner).
-//! - [`size`]: prints the client's bytes, raw, gzip and brotli.
+//! - [`tools`]: installs or checks what the tasks need (wasm target, wasm-opt, Chromium, test runner).
+//! - [`size`]: prints the client's bytes, raw, gzip and brotli, the wasm by crate, the budget.
 //! - [`shell`]: running commands with clear failures.
 //! - [`reliability`]: the reliability and security suite at full length; cargo-fuzz runs.
 //! - [`bench`]: benchmarks side by side with a peer sync server; writes BENCHMARKS.md.
@@ -28,7 +28,8 @@ cargo xtask <command>
   run            build the client, seed a demo county, serve on http://127.0.0.1:8080
   test           fmt check, clippy, native tests, wasm tests and browser end-to-end tests
   build-client   build the wasm client into client/dist
-  size           print the client's wasm, JS and CSS bytes (raw, gzip, brotli)
+  size           the client's wasm, JS and CSS bytes (raw, gzip, brotli) and the wasm by
+                 crate; `size --check` fails when the first load is over 350 KB brotli
   bench          benchmarks beside a peer sync server; writes BENCHMARKS.md (bench --help)
   reliability    the reliability and security suite at full length (1,000 kill -9 loops, ...)
   fuzz           the cargo-fuzz targets under libFuzzer for a bounded time (fuzz --seconds N)
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("build-client") => client::build().map(|_| ()),
-        Some("size") => client::build().and_then(|dist| size::print(&dist)),
+        Some("size") => size::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("reliability") => reliability::run(&args[1..]),
         Some("fuzz") => reliability::fuzz(&args[1..]),

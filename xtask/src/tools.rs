@@ -1,5 +1,6 @@
 //! What the tasks need from outside cargo, installed when possible.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::shell;
@@ -10,6 +11,56 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 /// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+/// Binaryen's version, from the npm package `binaryen` (Debian's 108 rejects
+/// wasm-bindgen 0.2.130 output).
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Binaryen's `wasm-opt` at [`BINARYEN_VERSION`], installed once with npm under
+/// `target/tools/binaryen-<version>` and reused; returns its path.
+pub fn ensure_wasm_opt() -> Result<PathBuf, String> {
+    let dir = shell::target_dir()
+        .join("tools")
+        .join(format!("binaryen-{BINARYEN_VERSION}"));
+    let bin = dir.join("node_modules").join(".bin").join("wasm-opt");
+    let major = BINARYEN_VERSION
+        .split('.')
+        .next()
+        .unwrap_or(BINARYEN_VERSION);
+    let wanted = format!("version {major}");
+    let works = |bin: &PathBuf| {
+        shell::output(Command::new(bin).arg("--version")).is_some_and(|v| v.contains(&wanted))
+    };
+    if works(&bin) {
+        return Ok(bin);
+    }
+    if shell::output(Command::new("npm").arg("--version")).is_none() {
+        return Err(format!(
+            "the client build runs Binaryen {BINARYEN_VERSION}'s wasm-opt from the npm package \
+             `binaryen`, but `npm --version` did not run: install Node.js 18 or newer with npm \
+             (Debian: `apt-get install -y nodejs npm`), then rerun"
+        ));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    shell::status(
+        Command::new("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(&dir)
+            .args(["--no-audit", "--no-fund", "--loglevel=error"])
+            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+    )?;
+    if works(&bin) {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "npm installed binaryen@{BINARYEN_VERSION} into {}, but `{} --version` does not \
+             say {wanted}",
+            dir.display(),
+            bin.display()
+        ))
+    }
+}
 
 pub fn ensure_wasm_target() -> Result<(), String> {
     let installed = shell::output(Command::new("rustup").args(["target", "list", "--installed"]))

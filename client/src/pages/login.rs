@@ -2,7 +2,12 @@
 //!
 //! Element ids: `#login` (form), `#username`, `#password`, `#login-submit`,
 //! `#login-error`.
+//!
+//! index.html shows a plain copy of this form (`#boot`) while the wasm loads;
+//! on mount this one takes over what was typed there, the focus, and a tap on
+//! 登录 made before the app could answer it ([`take_over_boot_form`]).
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -18,12 +23,11 @@ pub fn Login() -> Html {
     let busy = use_state(|| false);
     let message = use_state(|| None::<String>);
 
-    let on_submit = {
+    let submit = {
         let (username, password) = (username.clone(), password.clone());
         let (busy, message) = (busy.clone(), message.clone());
         let ctx = ctx.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |()| {
             let value = |r: &NodeRef| {
                 r.cast::<HtmlInputElement>()
                     .map(|i| i.value())
@@ -50,6 +54,33 @@ pub fn Login() -> Html {
             });
         })
     };
+    let on_submit = {
+        let submit = submit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submit.emit(());
+        })
+    };
+    // A tap on 登录 in index.html's form is answered once the store is open.
+    let pending = use_state(|| false);
+    {
+        let (username, password, pending) = (username.clone(), password.clone(), pending.clone());
+        use_effect_with((), move |_| {
+            if take_over_boot_form(&username, &password) {
+                pending.set(true);
+            }
+        });
+    }
+    {
+        let ready = ctx.services.is_some();
+        let pending = pending.clone();
+        use_effect_with((*pending, ready), move |&(tapped, ready)| {
+            if tapped && ready {
+                pending.set(false);
+                submit.emit(());
+            }
+        });
+    }
 
     html! {
         <main class="page">
@@ -69,4 +100,31 @@ pub fn Login() -> Html {
             }
         </main>
     }
+}
+
+/// Moves what was typed into index.html's login form (`#boot`) into this
+/// one, with the focus, and removes it. Returns whether 登录 was tapped there.
+fn take_over_boot_form(username: &NodeRef, password: &NodeRef) -> bool {
+    let document = gloo::utils::document();
+    let Some(boot) = document.get_element_by_id("boot") else {
+        return false;
+    };
+    let input = |id: &str| {
+        document
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    };
+    let focused = document.active_element().map(|e| e.id());
+    for (from, to) in [("boot-username", username), ("boot-password", password)] {
+        let (Some(from), Some(to)) = (input(from), to.cast::<HtmlInputElement>()) else {
+            continue;
+        };
+        to.set_value(&from.value());
+        if focused.as_deref() == Some(from.id().as_str()) {
+            let _ = to.focus();
+        }
+    }
+    let pending = boot.get_attribute("data-pending").is_some();
+    boot.remove();
+    pending
 }

@@ -107,6 +107,26 @@ pub fn render(settings: &Settings, machine: &Machine, r: &Results, total_s: f64)
     o
 }
 
+/// The `## Client size` section (between [`SIZE_BEGIN`] and [`SIZE_END`]) is
+/// written from `cargo xtask size`, not by the bench: a regenerated report
+/// keeps the previous file's, before `## Where the misses come from`.
+pub const SIZE_BEGIN: &str = "<!-- client-size:begin -->";
+pub const SIZE_END: &str = "<!-- client-size:end -->";
+
+pub fn keep_size_section(report: String, previous: &str) -> String {
+    let (Some(start), Some(end)) = (previous.find(SIZE_BEGIN), previous.find(SIZE_END)) else {
+        return report;
+    };
+    if end < start {
+        return report;
+    }
+    let section = &previous[start..end + SIZE_END.len()];
+    match report.find("## Where the misses come from") {
+        Some(at) => format!("{}{section}\n\n{}", &report[..at], &report[at..]),
+        None => format!("{report}\n{section}\n"),
+    }
+}
+
 fn header(o: &mut String, s: &Settings, m: &Machine, r: &Results, total_s: f64) {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(|d| format!("CARGO_TARGET_DIR={d} "))
@@ -772,8 +792,9 @@ fn left_out(o: &mut String, r: &Results) {
            rows themselves stream to temporary files. Reading rows from the read transaction \
            table by table would bound the memory and most of the time.\n\
          - **First load.** The wasm is Automerge, Yew and every page in one module, built \
-           for size; Debian's wasm-opt 108 rejects wasm-bindgen 0.2.130 output, so there is \
-           no wasm-opt pass. Every later load comes from the service worker.\n"
+           for size and passed through Binaryen 132's `wasm-opt -Oz`, which shrinks it raw \
+           but hardly brotli-compressed; where the bytes are is under Client size. Every \
+           later load comes from the service worker.\n"
     );
     let _ = writeln!(o, "## Left out, and how to read this\n");
     let _ = writeln!(
@@ -795,4 +816,24 @@ fn left_out(o: &mut String, r: &Results) {
         let _ = writeln!(o, "- {note}.");
     }
     let _ = writeln!(o);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regenerated_report_keeps_the_client_size_section() {
+        let previous = format!("# B\n\n{SIZE_BEGIN}\n## Client size\n\nold\n{SIZE_END}\n\n## X\n");
+        let report = "# B\n\n## Client\n\n## Where the misses come from\n\n- a\n".to_string();
+        let kept = keep_size_section(report.clone(), &previous);
+        assert_eq!(
+            kept,
+            format!(
+                "# B\n\n## Client\n\n{SIZE_BEGIN}\n## Client size\n\nold\n{SIZE_END}\n\n\
+                 ## Where the misses come from\n\n- a\n"
+            )
+        );
+        assert_eq!(keep_size_section(report.clone(), "# B\n"), report);
+    }
 }
