@@ -92,25 +92,27 @@ fn check_limits(request: &SyncRequest) -> AppResult<()> {
     Ok(())
 }
 
-/// Running totals that keep one request's Automerge work bounded.
+/// Running totals that keep one request's Automerge work bounded. A
+/// document that would go over them is left for the phone's next request
+/// (no answer, nothing stored), never refused with the whole request: one
+/// large document must not stop a phone from syncing the rest.
 struct Budget {
     started: Instant,
     changes: usize,
 }
 
 impl Budget {
-    fn check(&self) -> AppResult<()> {
-        if self.started.elapsed() > TIME_BUDGET {
-            return Err(AppError::TooLarge(
-                "同步处理超时，请减少一次同步的内容".into(),
-            ));
+    fn spent(&self) -> bool {
+        self.started.elapsed() > TIME_BUDGET || self.changes >= MAX_CHANGES_PER_REQUEST
+    }
+
+    /// Takes `changes` more, or says no when they do not fit.
+    fn take(&mut self, changes: usize) -> bool {
+        if self.changes + changes > MAX_CHANGES_PER_REQUEST {
+            return false;
         }
-        if self.changes > MAX_CHANGES_PER_REQUEST {
-            return Err(AppError::TooLarge(format!(
-                "一次同步最多 {MAX_CHANGES_PER_REQUEST} 项修改，请分批同步"
-            )));
-        }
-        Ok(())
+        self.changes += changes;
+        true
     }
 }
 
@@ -161,7 +163,9 @@ fn exchange(tx: &WriteTx<'_>, user: &AuthUser, request: &SyncRequest) -> AppResu
     let mut written = Vec::new();
     let mut last_seq = None;
     for (id, message) in messages {
-        budget.check()?;
+        if budget.spent() {
+            break; // the rest go with the phone's next request
+        }
         match tx.savepoint(|tx| receive_one(tx, &writer, id, message, &mut budget)) {
             Ok(received) => {
                 if let Some(seq) = received.stored_seq {
@@ -262,8 +266,21 @@ fn receive_one(
         // So many concurrent branches that no phone's message could list
         // them: nobody could sync this document again.
         limits::check_heads(base_heads.len(), heads.len()).map_err(message_invalid)?;
-        budget.changes += doc.get_changes(&base_heads).len();
-        budget.check()?;
+        let new = doc.get_changes(&base_heads).len();
+        if new > MAX_CHANGES_PER_REQUEST {
+            return Err(Fault::new(
+                RefusalCode::TooLarge,
+                "",
+                format!("一次最多接收 {MAX_CHANGES_PER_REQUEST} 项修改，此记录有 {new} 项"),
+            )
+            .into());
+        }
+        if !budget.take(new) {
+            return Ok(ReceivedOne {
+                reply: None,
+                stored_seq: None,
+            });
+        }
         let mut candidate = Candidate {
             id,
             existed: readable.is_some(),

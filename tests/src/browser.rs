@@ -81,8 +81,24 @@ impl Browser {
     }
 
     /// Waits until `css` matches an element, then returns its text.
+    /// The element's text. The page replaces elements as it renders (the
+    /// plain login form before the wasm, then the app), so an element that
+    /// went stale between finding and reading is found again.
     pub async fn text_of(&self, css: &str) -> String {
-        self.wait_for(css).await.text().await.expect("element text")
+        let mut attempts = 0;
+        loop {
+            match self.wait_for(css).await.text().await {
+                Ok(text) => return text,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && attempts < 50 =>
+                {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("text of {css}: {e}"),
+            }
+        }
     }
 
     /// Waits for the element, then types `text` into it.

@@ -13,7 +13,7 @@ use mopai_server::admin::{accounts, townships};
 use mopai_server::config::Durability;
 use mopai_server::storage::Storage;
 use mopai_server::storage::users::UserRow;
-use mopai_shared::api::LoginResponse;
+use mopai_shared::api::{ErrorBody, LoginResponse};
 use mopai_shared::ids::TownshipId;
 use mopai_shared::roles::Role;
 use tokio::net::TcpListener;
@@ -145,6 +145,19 @@ impl TestServer {
     }
 
     /// A simulated phone logged in as `username`.
+    /// Posts a raw sync body; the status and, for a refusal, its JSON body.
+    pub async fn post_sync(&self, token: &str, body: Vec<u8>) -> (u16, Option<ErrorBody>) {
+        let response = reqwest::Client::new()
+            .post(self.url("/api/sync"))
+            .bearer_auth(token)
+            .body(body)
+            .send()
+            .await
+            .expect("POST /api/sync");
+        let status = response.status().as_u16();
+        (status, response.json().await.ok())
+    }
+
     pub async fn phone(&self, username: &str, password: &str) -> Device {
         let mut phone = Device::new(self.url("/api/sync"));
         phone

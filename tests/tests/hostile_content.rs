@@ -430,15 +430,7 @@ async fn raw_sync(w: &World, token: &str, checkpoint: u64) -> (u16, Option<Error
             message: Vec::new(),
         }],
     });
-    let response = reqwest::Client::new()
-        .post(w.server.url("/api/sync"))
-        .bearer_auth(token)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.ok())
+    w.server.post_sync(token, body).await
 }
 
 #[tokio::test]

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use mopai_server::Config;
-use mopai_shared::api::ErrorBody;
 use mopai_tests::server::TestServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -121,18 +120,6 @@ async fn manifest_and_service_worker_are_served() {
     assert!(sw.text().await.unwrap().contains("mopai-shell-"));
 }
 
-async fn post_sync(server: &TestServer, token: &str, body: Vec<u8>) -> (u16, Option<ErrorBody>) {
-    let response = reqwest::Client::new()
-        .post(server.url("/api/sync"))
-        .bearer_auth(token)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.ok())
-}
-
 #[tokio::test]
 async fn garbage_and_oversized_sync_bodies_get_4xx_with_a_reason() {
     let server = TestServer::start().await;
@@ -143,14 +130,16 @@ async fn garbage_and_oversized_sync_bodies_get_4xx_with_a_reason() {
         "password-1",
     );
     let token = server.token("county", "password-1").await;
-    let (status, body) = post_sync(&server, &token, b"not a sync request".to_vec()).await;
+    let (status, body) = server
+        .post_sync(&token, b"not a sync request".to_vec())
+        .await;
     assert_eq!(status, 400);
     let body = body.expect("error body");
     assert!(body.code.starts_with("sync_"), "{body:?}");
     assert!(!body.message.is_empty());
 
     let too_big = vec![1u8; Config::for_data_dir(".").max_sync_body + 1];
-    let (status, _) = post_sync(&server, &token, too_big).await;
+    let (status, _) = server.post_sync(&token, too_big).await;
     assert_eq!(status, 413);
 }
 

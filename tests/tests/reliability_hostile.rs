@@ -29,8 +29,8 @@ use mopai_shared::model::Facility;
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{
-    DocMessage, MAX_ROUNDS, PROTOCOL_VERSION, RefusalCode, SyncError, SyncRequest, Transport,
-    decode_response, encode, sync_replicas,
+    DocMessage, MAX_ROUNDS, PROTOCOL_VERSION, RefusalCode, SyncRequest, Transport, decode_response,
+    encode, sync_replicas,
 };
 use mopai_tests::device::Device;
 use mopai_tests::ledger::fingerprint;
@@ -356,8 +356,8 @@ async fn hostile_automerge_input_is_refused_without_panics_and_memory_stays_boun
     }
 }
 
-/// A 4 MB text and deep nesting (each refused by the write gate for its
-/// document, `too_large`), more changes than a request may bring (413).
+/// A 4 MB text, deep nesting and more changes than a request may bring:
+/// each refused for its document (`too_large`), never the whole request.
 async fn large_and_nested_documents(world: &mut World) -> String {
     let township = world.township;
     let mut phone = Device::new(world.server.url("/api/sync"));
@@ -394,11 +394,12 @@ async fn large_and_nested_documents(world: &mut World) -> String {
         replica.doc.commit();
     }
     let before = fingerprint(&world.server.storage());
-    let refused = match many.sync().await {
-        Err(SyncError::Transport(TransportError::Rejected { status, .. })) => status,
-        other => panic!("25,000 changes: {other:?}"),
-    };
-    assert_eq!(refused, 413);
+    let outcome = many
+        .sync()
+        .await
+        .expect("one large document is refused alone");
+    let refused = outcome.refused[&id].code;
+    assert_eq!(refused, RefusalCode::TooLarge);
     assert_eq!(fingerprint(&world.server.storage()), before);
 
     // 20,000 nested maps, under the body and beside it.

@@ -75,67 +75,28 @@ pub trait DocBody: Reconcile + Hydrate + Default {
     fn into_body(self) -> Body;
 }
 
-impl DocBody for Facility {
-    const KIND: DocKind = DocKind::Facility;
-    fn from_body(body: Body) -> Option<Self> {
-        match body {
-            Body::Facility(b) => Some(b),
-            _ => None,
+/// Ties a body type to its kind and its [`Body`] variant.
+macro_rules! doc_body {
+    ($($ty:ty => $kind:ident;)+) => {$(
+        impl DocBody for $ty {
+            const KIND: DocKind = DocKind::$kind;
+            fn from_body(body: Body) -> Option<Self> {
+                match body {
+                    Body::$kind(b) => Some(b),
+                    _ => None,
+                }
+            }
+            fn into_body(self) -> Body {
+                Body::$kind(self)
+            }
         }
-    }
-    fn into_body(self) -> Body {
-        Body::Facility(self)
-    }
+    )+};
 }
 
-impl DocBody for FacilityReview {
-    const KIND: DocKind = DocKind::Review;
-    fn from_body(body: Body) -> Option<Self> {
-        match body {
-            Body::Review(b) => Some(b),
-            _ => None,
-        }
-    }
-    fn into_body(self) -> Body {
-        Body::Review(self)
-    }
-}
-
-impl DocBody for CountyRecord {
-    const KIND: DocKind = DocKind::County;
-    fn from_body(body: Body) -> Option<Self> {
-        match body {
-            Body::County(b) => Some(b),
-            _ => None,
-        }
-    }
-    fn into_body(self) -> Body {
-        Body::County(self)
-    }
-}
-
-impl DocBody for TownshipLog {
-    const KIND: DocKind = DocKind::TownshipLog;
-    fn from_body(body: Body) -> Option<Self> {
-        match body {
-            Body::TownshipLog(b) => Some(b),
-            _ => None,
-        }
-    }
-    fn into_body(self) -> Body {
-        Body::TownshipLog(self)
-    }
-}
-
-impl DocBody for CountySettings {
-    const KIND: DocKind = DocKind::Settings;
-    fn from_body(body: Body) -> Option<Self> {
-        match body {
-            Body::Settings(b) => Some(b),
-            _ => None,
-        }
-    }
-    fn into_body(self) -> Body {
-        Body::Settings(self)
-    }
+doc_body! {
+    Facility => Facility;
+    FacilityReview => Review;
+    CountyRecord => County;
+    TownshipLog => TownshipLog;
+    CountySettings => Settings;
 }
