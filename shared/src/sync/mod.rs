@@ -19,17 +19,24 @@
 //! - [`refusal`]: [`Refusal`], the gate's per-document answer, and its codes.
 //! - [`replica`]: one document on the device plus its sync state with the server.
 //! - [`session`]: the client-side loop, generic over the HTTP transport so native
-//!   tests and the browser run the same code.
+//!   tests and the browser run the same code, saving each round as it goes.
+//! - [`resume`]: what a round may save (the safe checkpoint) and how much it
+//!   asks for (the pull window), so a dropped pull resumes.
 
 pub mod limits;
 pub mod refusal;
 pub mod replica;
+pub mod resume;
 pub mod session;
 pub mod wire;
 
 pub use refusal::{Refusal, RefusalCode};
 pub use replica::Replica;
-pub use session::{Progress, SyncError, SyncOutcome, Transport, sync_replicas};
+pub use resume::{PullWindow, SafeCheckpoint};
+pub use session::{
+    AtEnd, Progress, RoundSink, Start, SyncError, SyncOutcome, Transport, sync_replicas,
+    sync_rounds,
+};
 pub use wire::{
     DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse, WireError, decode_request,
     decode_response, encode,

@@ -1,10 +1,12 @@
-//! The client half of a sync session, generic over how bytes reach the server.
+//! The client half of a sync session, generic over how bytes reach the
+//! server and where each round is saved ([`RoundSink`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
 use uuid::Uuid;
 
+use super::resume::{PullWindow, SafeCheckpoint};
 use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest, WireError};
 use super::{MAX_DOCS_PER_REQUEST, MAX_ROUNDS, Refusal, Replica};
 
@@ -47,6 +49,8 @@ pub enum SyncError {
     BadMessage { doc: String, reason: String },
     #[error("同步在 {0} 轮后仍未完成，已停止；稍后会自动重试")]
     TooManyRounds(usize),
+    #[error("同步结果无法保存到本机：{0}")]
+    Persist(String),
 }
 
 /// What the caller shows while a session runs.
@@ -55,12 +59,17 @@ pub struct Progress {
     pub round: usize,
     /// Documents still being exchanged after this round.
     pub pending: usize,
+    /// Documents the server listed as changed in this session so far.
+    pub listed: usize,
+    /// Of those, the ones that have arrived whole.
+    pub received: usize,
 }
 
 /// The result of a finished session.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncOutcome {
-    /// Persist this only now: every document it covers has been pulled.
+    /// Every document it covers has been pulled. With [`AtEnd`], persist it
+    /// only now; a [`RoundSink`] has already been given it.
     pub checkpoint: u64,
     pub rounds: usize,
     pub bytes_sent: usize,
@@ -75,41 +84,109 @@ pub struct SyncOutcome {
     pub refused: BTreeMap<String, Refusal>,
 }
 
-/// Runs exchanges until neither side has anything left to send.
+/// Where a session saves each round before the next goes out, so a dropped
+/// connection loses at most the round in flight.
 ///
-/// `replicas` holds every document on the device; documents the server
-/// announces that the device lacks are added to it. Nothing is persisted here:
-/// the caller saves the touched replicas and then the returned checkpoint, in
-/// that order, so a crash between the two only repeats work.
+/// `docs` are the replicas that received something in the round (each with
+/// content); save them, *then* `checkpoint`, which covers only documents
+/// saved by now or before. A failed save ends the session.
+pub trait RoundSink {
+    fn save_round(
+        &mut self,
+        replicas: &mut BTreeMap<String, Replica>,
+        docs: &BTreeSet<String>,
+        checkpoint: u64,
+    ) -> impl Future<Output = Result<(), String>>;
+}
+
+/// Saves nothing while the session runs: the caller persists
+/// [`SyncOutcome::touched`] and then [`SyncOutcome::checkpoint`] at the end.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AtEnd;
+
+impl RoundSink for AtEnd {
+    async fn save_round(
+        &mut self,
+        _: &mut BTreeMap<String, Replica>,
+        _: &BTreeSet<String>,
+        _: u64,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Where a session starts: the device, its saved checkpoint, and how many
+/// documents it lacks one request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    pub device: Uuid,
+    pub checkpoint: u64,
+    pub window: PullWindow,
+}
+
+/// Runs exchanges until neither side has anything left to send, persisting
+/// nothing: the caller saves the touched replicas and then the returned
+/// checkpoint, in that order, so a crash between the two only repeats work.
+/// Pulls with no [`PullWindow`] beyond the request's 200 documents.
 pub async fn sync_replicas<T: Transport>(
     transport: &T,
     device: Uuid,
     checkpoint: u64,
     replicas: &mut BTreeMap<String, Replica>,
+    progress: impl FnMut(Progress),
+) -> Result<SyncOutcome, SyncError> {
+    let start = Start {
+        device,
+        checkpoint,
+        window: PullWindow::unlimited(),
+    };
+    sync_rounds(transport, start, replicas, &mut AtEnd, progress).await
+}
+
+/// Runs exchanges until neither side has anything left to send, giving
+/// `sink` each round's received documents and the checkpoint safe once
+/// they are saved.
+///
+/// `replicas` holds every document on the device; documents the server
+/// announces that the device lacks are added to it.
+pub async fn sync_rounds<T: Transport, S: RoundSink>(
+    transport: &T,
+    start: Start,
+    replicas: &mut BTreeMap<String, Replica>,
+    sink: &mut S,
     mut progress: impl FnMut(Progress),
 ) -> Result<SyncOutcome, SyncError> {
     let mut outcome = SyncOutcome {
-        checkpoint,
+        checkpoint: start.checkpoint,
         ..SyncOutcome::default()
     };
+    let mut safe = SafeCheckpoint::new(start.checkpoint);
+    // The checkpoint the sink holds; `None` once it is known to be wrong.
+    let mut saved = Some(start.checkpoint);
+    let mut listed = BTreeSet::new();
     let mut pending = begin(replicas, &outcome.refused);
     let mut server_has_more = true;
 
     let mut round = 0;
     // Each document needs a few exchanges and a request carries at most
-    // `MAX_DOCS_PER_REQUEST` of them, so the bound grows with the documents
-    // known. A server can raise it only by announcing more documents, each
-    // of which the phone then holds, so the rounds stay bounded by what the
-    // phone can hold.
-    while round < round_limit(replicas.len()) {
-        let (docs, deferred) = outgoing_messages(replicas, std::mem::take(&mut pending));
+    // `MAX_DOCS_PER_REQUEST` of them (and `window` documents the device
+    // lacks), so the bound grows with the documents known. A server can
+    // raise it only by announcing more documents, each of which the phone
+    // then holds, so the rounds stay bounded by what the phone can hold.
+    while round < round_limit(replicas.len(), start.window) {
+        let (docs, deferred) =
+            outgoing_messages(replicas, std::mem::take(&mut pending), start.window);
         if docs.is_empty() && deferred.is_empty() && !server_has_more {
+            let nothing = BTreeSet::new();
+            if Some(safe.settle(&nothing)) != saved {
+                persist(sink, replicas, &nothing, safe.get()).await?;
+            }
             return Ok(outcome);
         }
         outcome.touched.extend(docs.iter().map(|m| m.doc.clone()));
         let body = wire::encode(&SyncRequest {
             protocol: PROTOCOL_VERSION,
-            device,
+            device: start.device,
             checkpoint: outcome.checkpoint,
             docs,
         });
@@ -119,6 +196,8 @@ pub async fn sync_replicas<T: Transport>(
                 if code == CHECKPOINT_AHEAD && outcome.checkpoint != 0 =>
             {
                 outcome.checkpoint = 0;
+                safe = SafeCheckpoint::new(0);
+                saved = None;
                 round += 1;
                 pending = begin(replicas, &outcome.refused);
                 server_has_more = true;
@@ -152,6 +231,7 @@ pub async fn sync_replicas<T: Transport>(
             answered.insert(doc.clone());
             pending.insert(doc);
         }
+        safe.listed(response.checkpoint, &response.changed);
         for doc in response.changed {
             // Written since our checkpoint. The server's answer for a
             // document in this same response is as new as the list (one
@@ -165,6 +245,7 @@ pub async fn sync_replicas<T: Transport>(
             {
                 replica.begin_session();
             }
+            listed.insert(doc.clone());
             pending.insert(doc);
         }
         // A refused document is not sent again in this session: the server
@@ -172,12 +253,32 @@ pub async fn sync_replicas<T: Transport>(
         pending.retain(|doc| !outcome.refused.contains_key(doc));
         outcome.checkpoint = response.checkpoint;
         server_has_more = response.more;
+
+        answered.retain(|doc| replicas.get_mut(doc).is_some_and(|r| r.has_content()));
+        let checkpoint = safe.settle(&pending);
+        if !answered.is_empty() || Some(checkpoint) != saved {
+            persist(sink, replicas, &answered, checkpoint).await?;
+            saved = Some(checkpoint);
+        }
         progress(Progress {
             round,
             pending: pending.len(),
+            listed: listed.len(),
+            received: listed.iter().filter(|d| !pending.contains(*d)).count(),
         });
     }
     Err(SyncError::TooManyRounds(round))
+}
+
+async fn persist<S: RoundSink>(
+    sink: &mut S,
+    replicas: &mut BTreeMap<String, Replica>,
+    docs: &BTreeSet<String>,
+    checkpoint: u64,
+) -> Result<(), SyncError> {
+    sink.save_round(replicas, docs, checkpoint)
+        .await
+        .map_err(SyncError::Persist)
 }
 
 /// Starts every replica's session afresh and returns the documents with
@@ -195,25 +296,34 @@ fn begin(
         .collect()
 }
 
-/// Rounds one session may take when the device knows `documents`.
-pub fn round_limit(documents: usize) -> usize {
-    MAX_ROUNDS + 3 * documents.div_ceil(MAX_DOCS_PER_REQUEST)
+/// Rounds one session may take when the device knows `documents` and asks
+/// for at most `window` missing ones per request: a window under the
+/// request's 200 adds the rounds it splits the pull into.
+pub fn round_limit(documents: usize, window: PullWindow) -> usize {
+    let requests = documents.div_ceil(MAX_DOCS_PER_REQUEST);
+    let windows = documents.div_ceil(window.docs().max(1));
+    MAX_ROUNDS + 3 * requests + windows.saturating_sub(requests)
 }
 
-/// The messages for the next request, at most [`MAX_DOCS_PER_REQUEST`], and
-/// the pending documents left for a later round. A document is asked for its
-/// message only when it goes out: generating one records it as sent.
+/// The messages for the next request, at most [`MAX_DOCS_PER_REQUEST`] and
+/// at most `window` for documents the device has nothing of, and the pending
+/// documents left for a later round. A document is asked for its message
+/// only when it goes out: generating one records it as sent.
 fn outgoing_messages(
     replicas: &mut BTreeMap<String, Replica>,
     pending: BTreeSet<String>,
+    window: PullWindow,
 ) -> (Vec<DocMessage>, BTreeSet<String>) {
     let mut docs = Vec::new();
     let mut deferred = BTreeSet::new();
+    let mut missing = 0;
     for id in pending {
-        if docs.len() == MAX_DOCS_PER_REQUEST {
+        let lacks = replicas.get_mut(&id).is_none_or(|r| !r.has_content());
+        if docs.len() == MAX_DOCS_PER_REQUEST || (lacks && missing == window.docs()) {
             deferred.insert(id);
             continue;
         }
+        missing += usize::from(lacks);
         let replica = replicas.entry(id.clone()).or_default();
         if let Some(message) = replica.generate() {
             docs.push(DocMessage { doc: id, message });
