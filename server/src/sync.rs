@@ -234,10 +234,9 @@ fn receive_one(
     // A document the user may not read is, to them, a document that does
     // not exist: the same empty document answers, and changes to it are
     // refused like changes to any document outside their scope.
-    let readable = match tx.doc_scope(id_text)? {
-        None => None,
-        Some(scope) => Some(policy::authorize_read(user, scope).is_ok()),
-    };
+    let readable = tx
+        .doc_scope(id_text)?
+        .map(|scope| policy::authorize_read(user, scope).is_ok());
     let message = Message::decode(&incoming.message).map_err(message_invalid)?;
     // Hash counts and Bloom filter shapes: a crafted message could make
     // Automerge loop or allocate without bound (see `limits`).
