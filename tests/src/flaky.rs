@@ -103,6 +103,8 @@ pub struct SavedPhone {
     pub checkpoint: u64,
     /// Every checkpoint saved, with the documents saved by then.
     pub history: Vec<(u64, BTreeSet<String>)>,
+    /// Document writes, over all rounds.
+    pub writes: usize,
 }
 
 impl SavedPhone {
@@ -126,6 +128,7 @@ impl RoundSink for SavedPhone {
         checkpoint: u64,
     ) -> Result<(), String> {
         for id in docs {
+            self.writes += 1;
             let replica = replicas.get_mut(id).ok_or("round names no replica")?;
             self.docs
                 .insert(id.clone(), (replica.doc.save(), replica.save_state()));

@@ -126,16 +126,22 @@ async fn a_cut_pull_resumes_and_fetches_no_round_more_than_twice() {
     println!(
         "documents {total}; attempts {attempts}; cuts {}; answer bytes delivered {}; \
          largest answer {} B; cut short {} B; content fetched again {} B; \
-         most fetches of one document {most}; window at the end {}",
+         most fetches of one document {most}; window at the end {}; document writes {}",
         stats.cuts,
         stats.bytes_delivered,
         stats.largest_answer,
         stats.bytes_cut,
         stats.bytes_refetched,
-        window.docs()
+        window.docs(),
+        saved.writes
     );
     assert_eq!(stats.content_fetches.len(), total, "each document fetched");
     assert!(most <= 2, "a document's content was fetched {most} times");
+    assert!(
+        saved.writes <= 2 * total,
+        "{} writes: a document re-confirmed unchanged is not written again",
+        saved.writes
+    );
     assert!(stats.cuts > 0, "the connection dropped at least once");
     assert!(
         stats.bytes_refetched <= stats.cuts * stats.largest_answer,

@@ -87,9 +87,10 @@ pub struct SyncOutcome {
 /// Where a session saves each round before the next goes out, so a dropped
 /// connection loses at most the round in flight.
 ///
-/// `docs` are the replicas that received something in the round (each with
-/// content); save them, *then* `checkpoint`, which covers only documents
-/// saved by now or before. A failed save ends the session.
+/// `docs` are the replicas whose bytes or acknowledged heads the round
+/// changed (each with content); save them, *then* `checkpoint`, which
+/// covers only documents saved by now or before. A failed save ends the
+/// session.
 pub trait RoundSink {
     fn save_round(
         &mut self,
@@ -215,17 +216,26 @@ pub async fn sync_rounds<T: Transport, S: RoundSink>(
             outcome.refused.insert(refusal.doc.clone(), refusal);
         }
         let mut answered = BTreeSet::new();
+        // Answered documents whose bytes or acknowledged heads changed: the
+        // ones this round must save.
+        let mut to_save = BTreeSet::new();
         for DocMessage { doc, message } in response.docs {
             let replica = replicas.entry(doc.clone()).or_default();
             let before = replica.doc.get_heads();
+            let acknowledged = replica.state.shared_heads.clone();
             replica
                 .receive(&message)
                 .map_err(|e| SyncError::BadMessage {
                     doc: doc.clone(),
                     reason: e.0,
                 })?;
-            if replica.doc.get_heads() != before {
+            let heads = replica.doc.get_heads();
+            if heads != before {
                 outcome.updated.insert(doc.clone());
+            }
+            if !heads.is_empty() && (heads != before || replica.state.shared_heads != acknowledged)
+            {
+                to_save.insert(doc.clone());
             }
             outcome.touched.insert(doc.clone());
             answered.insert(doc.clone());
@@ -254,10 +264,9 @@ pub async fn sync_rounds<T: Transport, S: RoundSink>(
         outcome.checkpoint = response.checkpoint;
         server_has_more = response.more;
 
-        answered.retain(|doc| replicas.get_mut(doc).is_some_and(|r| r.has_content()));
         let checkpoint = safe.settle(&pending);
-        if !answered.is_empty() || Some(checkpoint) != saved {
-            persist(sink, replicas, &answered, checkpoint).await?;
+        if !to_save.is_empty() || Some(checkpoint) != saved {
+            persist(sink, replicas, &to_save, checkpoint).await?;
             saved = Some(checkpoint);
         }
         progress(Progress {
