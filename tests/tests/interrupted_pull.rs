@@ -57,7 +57,7 @@ async fn a_cut_pull_resumes_and_fetches_no_round_more_than_twice() {
 
     let server = TestServer::start().await;
     let township = server.add_townships(&["开云镇"])[0];
-    for name in ["wang", "li"] {
+    for name in ["wang", "li", "zhou"] {
         server.add_user(name, Role::Inspector, Some("开云镇"), PASSWORD);
     }
     let mut wang = server.phone("wang", PASSWORD).await;
@@ -74,6 +74,24 @@ async fn a_cut_pull_resumes_and_fetches_no_round_more_than_twice() {
         }
     }
     let expected = server_docs(&server);
+
+    // The baseline: the same pull, windowed, over a connection that holds.
+    let zhou = server.phone("zhou", PASSWORD).await;
+    let start = Start {
+        device: zhou.id,
+        checkpoint: 0,
+        window: PullWindow::default(),
+    };
+    let mut whole = SavedPhone::default();
+    let mut replicas = BTreeMap::new();
+    let uncut = sync_rounds(&zhou.transport, start, &mut replicas, &mut whole, |_| {})
+        .await
+        .expect("uncut pull");
+    assert_eq!(whole.docs.len(), expected.len());
+    println!(
+        "uncut: {} rounds, {} B down, {} B up",
+        uncut.rounds, uncut.bytes_received, uncut.bytes_sent
+    );
 
     let li = server.phone("li", PASSWORD).await;
     let mut rng = Rng::new(seed);
