@@ -332,9 +332,9 @@ fn outgoing_messages(
             deferred.insert(id);
             continue;
         }
-        missing += usize::from(lacks);
         let replica = replicas.entry(id.clone()).or_default();
         if let Some(message) = replica.generate() {
+            missing += usize::from(lacks);
             docs.push(DocMessage { doc: id, message });
         }
     }
