@@ -2,8 +2,9 @@
 //! asks, a few seconds after the last save, periodically while idle, and
 //! after a failure with a bounded exponential backoff (policy in
 //! [`crate::backoff`]). One session at a time; a request during a session
-//! runs one more session after it. A session cut off without an answer
-//! halves the pull window ([`PullWindow`]) for the next one.
+//! runs one more session after it. A session whose connection answered
+//! some rounds and then dropped one halves the pull window ([`PullWindow`])
+//! for the next.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -28,6 +29,8 @@ pub(super) struct Driver {
     backoff_until: Cell<f64>,
     /// Missing documents one request asks for; halves after a drop.
     window: Cell<PullWindow>,
+    /// The running session has had at least one answer.
+    answered: Cell<bool>,
 }
 
 impl Services {
@@ -48,10 +51,12 @@ impl Services {
         self.driver.running.set(true);
         self.dispatch(Action::SyncStarted);
         let this = self.clone();
+        self.driver.answered.set(false);
         spawn_local(async move {
             let progress = {
                 let this = this.clone();
                 move |p: mopai_shared::sync::Progress| {
+                    this.driver.answered.set(true);
                     this.dispatch(Action::SyncProgress(SyncRun {
                         round: p.round,
                         pending: p.pending,
@@ -96,9 +101,11 @@ impl Services {
             Err(failure) => {
                 d.again.set(false);
                 let unreachable = matches!(failure, SyncFailure::Offline);
-                if unreachable {
-                    // The answer may have been lost halfway: what arrived
-                    // is saved, and the next session asks for less at once.
+                if unreachable && d.answered.get() {
+                    // The connection worked, then lost an answer: what
+                    // arrived is saved, and the next session asks for less
+                    // at once. (No answer at all is an outage, not a
+                    // connection too weak for the rounds.)
                     let mut window = d.window.get();
                     window.after_drop();
                     d.window.set(window);
