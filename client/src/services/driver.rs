@@ -75,6 +75,10 @@ impl Services {
 
     async fn finished(self: &Rc<Self>, result: Result<BTreeMap<String, Refusal>, SyncFailure>) {
         let d = &self.driver;
+        if result.is_err() && d.answered.get() {
+            // Rounds saved before the failure are on the phone: show them.
+            self.reload();
+        }
         match result {
             Ok(refused) => {
                 d.failures.set(0);
