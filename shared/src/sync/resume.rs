@@ -1,9 +1,10 @@
-//! Pulls that survive a dropped connection: the checkpoint a session may
-//! save after each round, and how many missing documents one round asks for.
+//! Pulls that survive a dropped connection: where a session saves each
+//! round, the checkpoint it may save then, and how many missing documents
+//! one round asks for.
 //!
-//! A session saves what each round received before the next round goes out
-//! (see [`super::session::RoundSink`]). The checkpoint saved with it must
-//! never cover a document that is not saved yet, or a drop would lose that
+//! A session saves what each round received before the next round goes
+//! out, through a [`RoundSink`]. The checkpoint saved with it must never
+//! cover a document that is not saved yet, or a drop would lose that
 //! document for good: the next session would start past its write. A
 //! listed document has arrived only once its sync messages have converged
 //! (it left the session's pending set), so [`SafeCheckpoint`] keeps every
@@ -15,9 +16,45 @@
 //! halves after a drop: the next attempt re-fetches the lost round in
 //! smaller answers.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::future::Future;
 
-use super::MAX_DOCS_PER_REQUEST;
+use super::{MAX_DOCS_PER_REQUEST, Replica};
+
+/// Where a session saves each round before the next goes out, so a dropped
+/// connection loses at most the round in flight.
+///
+/// `docs` are the replicas whose bytes or acknowledged heads the round
+/// changed (each with content); save them, *then* `checkpoint`, which
+/// covers only documents saved by now or before. A failed save ends the
+/// session.
+pub trait RoundSink {
+    fn save_round(
+        &mut self,
+        replicas: &mut BTreeMap<String, Replica>,
+        docs: &BTreeSet<String>,
+        checkpoint: u64,
+    ) -> impl Future<Output = Result<(), String>>;
+}
+
+/// Saves nothing while the session runs: the caller persists
+/// [`SyncOutcome::touched`] and then [`SyncOutcome::checkpoint`] at the end.
+///
+/// [`SyncOutcome::touched`]: super::SyncOutcome::touched
+/// [`SyncOutcome::checkpoint`]: super::SyncOutcome::checkpoint
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AtEnd;
+
+impl RoundSink for AtEnd {
+    async fn save_round(
+        &mut self,
+        _: &mut BTreeMap<String, Replica>,
+        _: &BTreeSet<String>,
+        _: u64,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
 
 /// The highest checkpoint every document of whose listings has arrived.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

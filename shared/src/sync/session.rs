@@ -2,56 +2,19 @@
 //! server and where each round is saved ([`RoundSink`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
 
 use uuid::Uuid;
 
-use super::resume::{PullWindow, SafeCheckpoint};
-use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest, WireError};
+use super::resume::{AtEnd, PullWindow, RoundSink, SafeCheckpoint};
+use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest};
 use super::{MAX_DOCS_PER_REQUEST, MAX_ROUNDS, Refusal, Replica};
+
+pub use super::transport::{SyncError, Transport, TransportError};
 
 /// The error code a server answers when the checkpoint sent is beyond its
 /// own sequence (its database was restored, or the phone's record is
 /// wrong): the session starts again from 0, once.
 pub const CHECKPOINT_AHEAD: &str = "checkpoint_ahead";
-
-/// Sends one encoded [`SyncRequest`] and returns the encoded response body.
-///
-/// The browser implements this with `fetch`, native tests with an HTTP
-/// client; the protocol logic above it is the same code.
-pub trait Transport {
-    fn exchange(&self, body: Vec<u8>) -> impl Future<Output = Result<Vec<u8>, TransportError>>;
-}
-
-/// A failed exchange, as the transport saw it.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum TransportError {
-    #[error("无法连接服务器：{0}")]
-    Offline(String),
-    #[error("登录已过期，请重新登录后再同步")]
-    Unauthorized,
-    #[error("服务器拒绝了同步（{status}）：{message}")]
-    Rejected {
-        status: u16,
-        /// The `code` of the JSON error body; empty when there was none.
-        code: String,
-        message: String,
-    },
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Transport(#[from] TransportError),
-    #[error(transparent)]
-    Wire(#[from] WireError),
-    #[error("文档 {doc} 的同步数据无法应用：{reason}")]
-    BadMessage { doc: String, reason: String },
-    #[error("同步在 {0} 轮后仍未完成，已停止；稍后会自动重试")]
-    TooManyRounds(usize),
-    #[error("同步结果无法保存到本机：{0}")]
-    Persist(String),
-}
 
 /// What the caller shows while a session runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,38 +45,6 @@ pub struct SyncOutcome {
     /// stay on the device as they are, and were not sent again in this
     /// session; a document absent here was accepted (or had nothing to send).
     pub refused: BTreeMap<String, Refusal>,
-}
-
-/// Where a session saves each round before the next goes out, so a dropped
-/// connection loses at most the round in flight.
-///
-/// `docs` are the replicas whose bytes or acknowledged heads the round
-/// changed (each with content); save them, *then* `checkpoint`, which
-/// covers only documents saved by now or before. A failed save ends the
-/// session.
-pub trait RoundSink {
-    fn save_round(
-        &mut self,
-        replicas: &mut BTreeMap<String, Replica>,
-        docs: &BTreeSet<String>,
-        checkpoint: u64,
-    ) -> impl Future<Output = Result<(), String>>;
-}
-
-/// Saves nothing while the session runs: the caller persists
-/// [`SyncOutcome::touched`] and then [`SyncOutcome::checkpoint`] at the end.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AtEnd;
-
-impl RoundSink for AtEnd {
-    async fn save_round(
-        &mut self,
-        _: &mut BTreeMap<String, Replica>,
-        _: &BTreeSet<String>,
-        _: u64,
-    ) -> Result<(), String> {
-        Ok(())
-    }
 }
 
 /// Where a session starts: the device, its saved checkpoint, and how many
