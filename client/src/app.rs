@@ -126,6 +126,9 @@ pub fn App() -> Html {
                                 dispatcher.dispatch(Action::Failed(e));
                             }
                         }
+                        if let Some(at) = crate::sync::last_synced(&store).await {
+                            dispatcher.dispatch(Action::LastSyncKnown(at));
+                        }
                         opened.reload();
                         opened.count_uploads();
                         opened.estimate_storage();
@@ -145,7 +148,7 @@ pub fn App() -> Html {
             }
         });
     }
-    // Coming online syncs at once; the state shows 在线/离线.
+    // Coming online syncs at once; the badge shows 在线/无网络/服务器无法连接.
     // (At start the login effect above syncs; this one reacts to changes.)
     let online = use_online();
     {

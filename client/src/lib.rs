@@ -24,6 +24,7 @@
 //! - [`app`]: the router (`Route`), the top-level component and `AppContext`.
 //! - [`services`]: the edit writer, the sync driver, photo capture and uploads.
 //! - [`store`]: IndexedDB: documents, sync states, photo blobs, the upload queue, meta.
+//! - [`api`]: every request to the server (bearer token, deadline, `ErrorBody` errors).
 //! - [`sync`]: the fetch transport and one sync session over the stored replicas.
 //! - [`session`]: login, the saved session, and the actor id per user on this phone.
 //! - [`browser`]: small wrappers over browser APIs (geolocation, canvas, crypto, storage).
@@ -41,6 +42,8 @@ pub mod photo;
 pub mod review;
 pub mod state;
 
+#[cfg(target_arch = "wasm32")]
+pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]

@@ -6,9 +6,10 @@
 //! nothing stored locally is touched.
 
 use automerge::ActorId;
-use gloo::net::http::Request;
-use mopai_shared::api::{ErrorBody, LoginRequest, LoginResponse, Me};
+use gloo::net::http::Method;
+use mopai_shared::api::{LoginRequest, LoginResponse, Me};
 
+use crate::api::Call;
 use crate::state::Session;
 use crate::store::Store;
 
@@ -32,24 +33,14 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<Sess
         username: username.trim().to_string(),
         password: password.to_string(),
     };
-    let deadline = crate::browser::Deadline::after_ms(30_000);
-    let response = Request::post("/api/login")
-        .abort_signal(deadline.as_ref().map(|d| d.signal()).as_ref())
-        .json(&body)
-        .map_err(|e| e.to_string())?
-        .send()
+    let answer = Call::new(Method::POST, "/api/login", None, 30_000)
+        .send_json(&body)
         .await
-        .map_err(|_| "无法连接服务器：首次登录需要网络".to_string())?;
-    if !response.ok() {
-        return Err(match response.json::<ErrorBody>().await {
-            Ok(error) => error.message,
-            Err(_) => format!("登录失败（{}）", response.status()),
-        });
-    }
-    let answer: LoginResponse = response
-        .json()
-        .await
-        .map_err(|e| format!("服务器应答无法读取：{e}"))?;
+        .map_err(|e| match e.status {
+            None => "无法连接服务器：首次登录需要网络".to_owned(),
+            Some(_) => e.message,
+        })?;
+    let answer: LoginResponse = answer.json().await.map_err(|e| e.message)?;
     let session = Session {
         token: answer.token,
         user: answer.user,

@@ -37,15 +37,35 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncStatus {
     Idle,
-    Running {
-        round: usize,
-        pending: usize,
-    },
+    Running(SyncRun),
     Failed {
         reason: String,
         /// When the loop tries again by itself; `None` when it waits for the user.
         retry_in_s: Option<u32>,
     },
+}
+
+/// How far a running session has got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncRun {
+    pub round: usize,
+    /// Documents still being exchanged.
+    pub pending: usize,
+    /// Documents the server listed as changed, and of those the ones
+    /// received whole (each saved as its round arrived).
+    pub listed: usize,
+    pub received: usize,
+}
+
+/// Whether the phone can reach the server, as the badge says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// `navigator.onLine` is false: no network at all.
+    NoNetwork,
+    /// A network, and the last request to the server went unanswered.
+    ServerUnreachable,
+    /// A network, and the server answered (or has not been asked yet).
+    Online,
 }
 
 /// What the browser said to `navigator.storage.persist()`.
@@ -95,7 +115,7 @@ pub struct AppState {
     pub library: Library,
     pending: Vec<Pending>,
     pub sync: SyncStatus,
-    /// Local time of the last sync that finished.
+    /// Local time of the last sync that finished, kept across reloads.
     pub last_synced: Option<String>,
     /// What the server refused in the last sync, by document id.
     pub refused: BTreeMap<String, Refusal>,
@@ -103,7 +123,10 @@ pub struct AppState {
     pub uploads_pending: BTreeSet<String>,
     pub persistence: Persistence,
     pub storage: Option<StorageUse>,
+    /// `navigator.onLine`.
     pub online: bool,
+    /// The last request to the server went unanswered (while online).
+    pub server_unreachable: bool,
     pub filter: Filter,
     /// The lead's review queue filter.
     pub review_filter: QueueFilter,
@@ -127,6 +150,7 @@ impl Default for AppState {
             persistence: Persistence::Unknown,
             storage: None,
             online: true,
+            server_unreachable: false,
             filter: Filter::default(),
             review_filter: QueueFilter::default(),
             error: None,
@@ -163,10 +187,9 @@ pub enum Action {
         message: String,
     },
     SyncStarted,
-    SyncProgress {
-        round: usize,
-        pending: usize,
-    },
+    SyncProgress(SyncRun),
+    /// The time of the last sync, as stored on the phone.
+    LastSyncKnown(String),
     SyncFinished {
         at: String,
         /// Documents the server refused in this session (by id); each stays
@@ -176,6 +199,8 @@ pub enum Action {
     SyncFailed {
         reason: String,
         retry_in_s: Option<u32>,
+        /// The server gave no answer at all.
+        unreachable: bool,
     },
     /// The upload queue as stored.
     UploadQueue(BTreeSet<String>),
@@ -218,6 +243,15 @@ impl AppState {
             .filter(|e| e.unsynced)
             .count()
             + self.library.unsynced_docs.len()
+    }
+
+    /// What the badge says: no network, or a network without the server.
+    pub fn reach(&self) -> Reach {
+        match (self.online, self.server_unreachable) {
+            (false, _) => Reach::NoNetwork,
+            (true, true) => Reach::ServerUnreachable,
+            (true, false) => Reach::Online,
+        }
     }
 
     pub fn is_syncing(&self) -> bool {
@@ -337,22 +371,25 @@ impl AppState {
                 self.pending.retain(|p| p.seq > upto);
                 self.error = Some(message);
             }
-            Action::SyncStarted => {
-                self.sync = SyncStatus::Running {
-                    round: 0,
-                    pending: 0,
-                }
+            Action::SyncStarted => self.sync = SyncStatus::Running(SyncRun::default()),
+            Action::SyncProgress(run) => {
+                self.sync = SyncStatus::Running(run);
+                self.server_unreachable = false;
             }
-            Action::SyncProgress { round, pending } => {
-                self.sync = SyncStatus::Running { round, pending }
-            }
+            Action::LastSyncKnown(at) => self.last_synced = Some(at),
             Action::SyncFinished { at, refused } => {
                 self.sync = SyncStatus::Idle;
                 self.last_synced = Some(at);
                 self.refused = refused;
+                self.server_unreachable = false;
             }
-            Action::SyncFailed { reason, retry_in_s } => {
-                self.sync = SyncStatus::Failed { reason, retry_in_s }
+            Action::SyncFailed {
+                reason,
+                retry_in_s,
+                unreachable,
+            } => {
+                self.sync = SyncStatus::Failed { reason, retry_in_s };
+                self.server_unreachable = unreachable;
             }
             Action::UploadQueue(queue) => self.uploads_pending = queue,
             Action::Uploaded(sha256) => {
@@ -360,7 +397,10 @@ impl AppState {
             }
             Action::PersistenceKnown(p) => self.persistence = p,
             Action::StorageEstimated(s) => self.storage = Some(s),
-            Action::OnlineChanged(online) => self.online = online,
+            Action::OnlineChanged(online) => {
+                self.online = online;
+                self.server_unreachable = false;
+            }
             Action::FilterChanged(filter) => self.filter = filter,
             Action::Review(action) => crate::review::action::reduce(&mut self, action),
             // Written first and shown after, as the lead's documents are.
@@ -548,6 +588,7 @@ mod tests {
         let s = s.reduce(Action::SyncFailed {
             reason: "无法连接服务器".into(),
             retry_in_s: Some(10),
+            unreachable: true,
         });
         assert_eq!(s.last_synced.as_deref(), Some("10:00"));
         assert!(matches!(
@@ -557,6 +598,34 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn the_last_sync_time_read_at_start_shows_until_the_next_sync() {
+        let s = run([Action::LastSyncKnown("3月5日 14:02".into())]);
+        assert_eq!(s.last_synced.as_deref(), Some("3月5日 14:02"));
+        let s = s.reduce(Action::SyncFinished {
+            at: "3月6日 09:00".into(),
+            refused: BTreeMap::new(),
+        });
+        assert_eq!(s.last_synced.as_deref(), Some("3月6日 09:00"));
+    }
+
+    #[test]
+    fn the_badge_tells_no_network_from_an_unreachable_server() {
+        let unanswered = Action::SyncFailed {
+            reason: "无法连接服务器".into(),
+            retry_in_s: Some(5),
+            unreachable: true,
+        };
+        let s = run([Action::OnlineChanged(true), unanswered.clone()]);
+        assert_eq!(s.reach(), Reach::ServerUnreachable);
+        let s = s.reduce(Action::SyncProgress(SyncRun::default()));
+        assert_eq!(s.reach(), Reach::Online, "the server answered a round");
+        let s = run([unanswered, Action::OnlineChanged(false)]);
+        assert_eq!(s.reach(), Reach::NoNetwork);
+        let s = s.reduce(Action::OnlineChanged(true));
+        assert_eq!(s.reach(), Reach::Online, "a new network is tried afresh");
     }
 
     fn session(name: &str) -> Session {

@@ -1,21 +1,26 @@
 //! One sync session in the browser: load the replicas from IndexedDB, run the
-//! shared protocol over `fetch`, save what changed, then the checkpoint.
+//! shared protocol over `fetch` ([`crate::api`]), and save each round as it
+//! arrives (documents, then the safe checkpoint), so a dropped connection
+//! costs at most the round in flight. Also the time of the last sync, kept
+//! in the meta store so the bar still says it after a reload.
 //!
 //! The inspector may keep typing while a session runs. The session therefore
 //! never writes back the copy it loaded: under the writer's lock it merges
 //! its replica into the document as stored now, so an edit saved meanwhile
 //! survives (and counts as unsynced for the next session).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::AutoCommit;
 use futures::lock::Mutex;
-use gloo::net::http::Request;
-use mopai_shared::api::ErrorBody;
+use gloo::net::http::Method;
 use mopai_shared::sync::session::TransportError;
-use mopai_shared::sync::{Progress, Replica, SyncError, SyncOutcome, Transport, sync_replicas};
+use mopai_shared::sync::{
+    Progress, PullWindow, Replica, RoundSink, Start, SyncError, SyncOutcome, Transport, sync_rounds,
+};
 use uuid::Uuid;
 
+use crate::api::Call;
 use crate::store::Store;
 
 const SYNC_URL: &str = "/api/sync";
@@ -24,6 +29,7 @@ const SYNC_URL: &str = "/api/sync";
 const EXCHANGE_TIMEOUT_MS: u32 = 60_000;
 const DEVICE_KEY: &str = "device_id";
 const CHECKPOINT_KEY: &str = "checkpoint";
+const LAST_SYNCED_KEY: &str = "last_synced";
 
 struct FetchTransport<'a> {
     token: &'a str,
@@ -31,35 +37,55 @@ struct FetchTransport<'a> {
 
 impl Transport for FetchTransport<'_> {
     async fn exchange(&self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        let deadline = crate::browser::Deadline::after_ms(EXCHANGE_TIMEOUT_MS);
-        let response = Request::post(SYNC_URL)
-            .abort_signal(deadline.as_ref().map(|d| d.signal()).as_ref())
-            .header("content-type", "application/octet-stream")
-            .header("authorization", &format!("Bearer {}", self.token))
-            .body(js_sys::Uint8Array::from(body.as_slice()))
-            .map_err(|e| TransportError::Offline(e.to_string()))?
-            .send()
-            .await
-            .map_err(|e| TransportError::Offline(e.to_string()))?;
-        let status = response.status();
-        if status == 401 {
-            return Err(TransportError::Unauthorized);
-        }
-        if !response.ok() {
-            let (code, message) = match response.json::<ErrorBody>().await {
-                Ok(body) => (body.code, body.message),
-                Err(_) => (String::new(), response.status_text()),
-            };
-            return Err(TransportError::Rejected {
+        let call = Call::new(
+            Method::POST,
+            SYNC_URL,
+            Some(self.token),
+            EXCHANGE_TIMEOUT_MS,
+        );
+        let sent = call.send_bytes("application/octet-stream", &body).await;
+        let answer = sent.map_err(|e| match e.status {
+            None => TransportError::Offline(e.message),
+            Some(401) => TransportError::Unauthorized,
+            Some(status) => TransportError::Rejected {
                 status,
-                code,
-                message,
-            });
-        }
-        response
-            .binary()
+                code: e.code,
+                message: e.message,
+            },
+        })?;
+        answer
+            .bytes()
             .await
-            .map_err(|e| TransportError::Offline(e.to_string()))
+            .map_err(|e| TransportError::Offline(e.message))
+    }
+}
+
+/// Saves each round to IndexedDB under the writer's lock: the documents
+/// (merged with edits saved meanwhile), then the safe checkpoint.
+struct IndexedDbRounds<'a> {
+    store: &'a Store,
+    lock: &'a Mutex<()>,
+}
+
+impl RoundSink for IndexedDbRounds<'_> {
+    async fn save_round(
+        &mut self,
+        replicas: &mut BTreeMap<String, Replica>,
+        docs: &BTreeSet<String>,
+        checkpoint: u64,
+    ) -> Result<(), String> {
+        let _writing = self.lock.lock().await;
+        for id in docs {
+            if let Some(replica) = replicas.get_mut(id) {
+                let merged = merge_with_stored(self.store, id, &mut replica.doc).await?;
+                self.store.put_doc(id, &merged).await?;
+                self.store.put_sync_state(id, &replica.save_state()).await?;
+            }
+        }
+        self.store
+            .put_meta(CHECKPOINT_KEY, &checkpoint.to_string())
+            .await?;
+        Ok(())
     }
 }
 
@@ -104,12 +130,13 @@ impl From<String> for SyncFailure {
     }
 }
 
-/// Runs one session against the server and persists its results. `lock` is
-/// the writer's: held only while results are written back.
+/// Runs one session against the server, saving each round as it arrives.
+/// `lock` is the writer's: held only while a round is written.
 pub async fn sync_now(
     store: &Store,
     lock: &Mutex<()>,
     token: &str,
+    window: PullWindow,
     progress: impl FnMut(Progress),
 ) -> Result<SyncOutcome, SyncFailure> {
     let device = device_id(store).await?;
@@ -126,30 +153,32 @@ pub async fn sync_now(
         replicas.insert(stored.id, replica);
     }
     let transport = FetchTransport { token };
-    let outcome = sync_replicas(&transport, device, checkpoint, &mut replicas, progress)
+    let start = Start {
+        device,
+        checkpoint,
+        window,
+    };
+    let mut rounds = IndexedDbRounds { store, lock };
+    sync_rounds(&transport, start, &mut replicas, &mut rounds, progress)
         .await
         .map_err(|e| match e {
             SyncError::Transport(TransportError::Unauthorized) => SyncFailure::Unauthorized,
             SyncError::Transport(TransportError::Offline(_)) => SyncFailure::Offline,
             other => SyncFailure::Other(other.to_string()),
-        })?;
-    let _writing = lock.lock().await;
-    // Documents first, checkpoint last: a crash in between only repeats work.
-    for id in &outcome.touched {
-        if let Some(replica) = replicas.get_mut(id) {
-            let merged = merge_with_stored(store, id, &mut replica.doc).await?;
-            store.put_doc(id, &merged).await.map_err(String::from)?;
-            store
-                .put_sync_state(id, &replica.save_state())
-                .await
-                .map_err(String::from)?;
-        }
-    }
+        })
+}
+
+/// When the last session finished, as the bar shows it ("3月5日 14:02"),
+/// kept across reloads.
+pub async fn last_synced(store: &Store) -> Option<String> {
+    store.meta(LAST_SYNCED_KEY).await.ok().flatten()
+}
+
+pub async fn set_last_synced(store: &Store, at: &str) -> Result<(), String> {
     store
-        .put_meta(CHECKPOINT_KEY, &outcome.checkpoint.to_string())
+        .put_meta(LAST_SYNCED_KEY, at)
         .await
-        .map_err(|e| e.to_string())?;
-    Ok(outcome)
+        .map_err(|e| e.to_string())
 }
 
 /// The stored document with the session's changes merged in: edits saved
@@ -158,7 +187,7 @@ async fn merge_with_stored(
     store: &Store,
     id: &str,
     synced: &mut AutoCommit,
-) -> Result<Vec<u8>, SyncFailure> {
+) -> Result<Vec<u8>, String> {
     let Some(bytes) = store.doc(id).await.map_err(String::from)? else {
         return Ok(synced.save());
     };

@@ -13,6 +13,8 @@
 //! - [`raw`]: raw HTTP/1.1 over TCP, for malformed, cut and trickled requests.
 //! - [`wait`]: polling for an outcome, bounded, instead of sleeping.
 //! - [`rng`]: a seeded random source; fault-injection tests print and replay their seed.
+//! - [`flaky`]: a connection that drops answers, and the phone's storage saved per round.
+//! - [`sample`]: realistic entries (visits with interviews, facilities with visits).
 //!
 //! Tests live in `tests/tests/`, one file per area.
 
@@ -20,9 +22,11 @@ pub mod browser;
 pub mod county;
 pub mod device;
 pub mod events;
+pub mod flaky;
 pub mod ledger;
 pub mod process;
 pub mod raw;
 pub mod rng;
+pub mod sample;
 pub mod server;
 pub mod wait;

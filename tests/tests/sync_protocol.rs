@@ -5,12 +5,13 @@
 
 use std::cell::Cell;
 
-use mopai_shared::ids::{InterviewId, TownshipId, UserId, VisitId};
-use mopai_shared::model::{Facility, ResidentInterview, Solvency, Visit};
+use mopai_shared::ids::{TownshipId, UserId};
+use mopai_shared::model::Facility;
 use mopai_shared::roles::Role;
 use mopai_shared::sync::session::TransportError;
 use mopai_shared::sync::{MAX_DOCS_PER_REQUEST, SyncOutcome, Transport, sync_replicas};
 use mopai_tests::device::{Device, HttpTransport};
+use mopai_tests::sample::visit;
 use mopai_tests::server::TestServer;
 
 const PASSWORD: &str = "sync-password";
@@ -25,27 +26,6 @@ async fn township_with(users: &[(&str, Role)]) -> (TestServer, TownshipId, Vec<D
         devices.push(device);
     }
     (server, township, devices)
-}
-
-/// A visit as an inspector records it: findings and two interviews.
-fn visit(by: UserId) -> Visit {
-    let mut visit = Visit::new(VisitId::random(), by);
-    let f = &mut visit.findings;
-    f.prepayment.collected = Some(true);
-    f.prepayment.total_yuan = Some(620_000);
-    f.prepayment.persons = Some(31);
-    f.prepayment.longest_months = Some(36);
-    f.solvency = Some(Solvency::Unknown);
-    f.operations_stable = Some(true);
-    for label in ["3号床 张奶奶", "5号床 李爷爷的女儿"] {
-        let mut interview = ResidentInterview::new(InterviewId::random());
-        interview.label = label.into();
-        interview.prepaid = Some(true);
-        interview.prepaid_yuan = Some(30_000);
-        interview.notes = "入住时被要求一次性预交三年费用".into();
-        visit.interviews.push(interview);
-    }
-    visit
 }
 
 fn server_heads(server: &TestServer, id: &str) -> Vec<automerge::ChangeHash> {

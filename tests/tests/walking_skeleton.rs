@@ -1,6 +1,7 @@
 //! The whole path, end to end, in a real browser: page served by the server,
-//! installed service worker, offline reload, a document created offline,
-//! synced when the server is back, and read by a second client.
+//! installed service worker, offline reload (the bar keeps the last sync
+//! time, the badge says the server cannot be reached), a document created
+//! offline, synced when the server is back, and read by a second client.
 //!
 //! The inspector logs in once online; everything after that works offline.
 
@@ -37,6 +38,16 @@ async fn offline_page_creates_a_document_that_a_second_client_reads_after_sync()
     page.refresh().await.unwrap();
     let title = browser.text_of("h1").await;
     assert_eq!(title, "摸排");
+    // The bar still says when the phone last synced (kept in IndexedDB),
+    // and the badge says the server, not the network, is missing once the
+    // sync at start gets no answer.
+    let status = browser
+        .wait_for_text("#sync-status", |t| t.contains("上次同步"))
+        .await;
+    assert!(!status.contains("尚未同步"), "sync status: {status}");
+    browser
+        .wait_for_text("#online", |t| t.contains("服务器无法连接"))
+        .await;
     browser.screenshot("skeleton-2-offline-reload").await;
 
     // 3. Create a facility offline, from the list's "new" page.

@@ -2,8 +2,9 @@
 //! a progress bar while syncing, errors in words, the photo upload queue,
 //! and warnings about storage (persistence refused, nearly full).
 //!
-//! Element ids: `#sync-status` (text: "上次同步 HH:MM · 未同步 N 条", or
-//! "正在同步…", or "同步失败：…"), `#sync-progress` (while running), `#sync`
+//! Element ids: `#sync-status` (text: "上次同步 3月5日 14:02 · 未同步 N 条",
+//! the time kept across reloads; or "正在同步…已接收 N / M 份" while a pull
+//! runs; or "同步失败：…"), `#sync-progress` (while running), `#sync`
 //! (button), `#uploads-pending`, `#persist`, `#storage-warning`,
 //! `#relogin` (when the session expired), `#refused` (what the server refused
 //! in the last sync, each with its reason), `#unreadable`.
@@ -42,8 +43,13 @@ pub fn SyncBar() -> Html {
     html! {
         <section class="sync-bar">
             <div id="sync-status" class="sync-status" role="status">{ status_text(state) }</div>
-            if state.is_syncing() {
-                <progress id="sync-progress"></progress>
+            if let SyncStatus::Running(run) = &state.sync {
+                if run.listed > 0 {
+                    <progress id="sync-progress" max={run.listed.to_string()}
+                        value={run.received.to_string()}></progress>
+                } else {
+                    <progress id="sync-progress"></progress>
+                }
             }
             if !state.uploads_pending.is_empty() {
                 <div class="hint" id="uploads-pending">
@@ -92,8 +98,15 @@ fn status_text(state: &AppState) -> String {
         .map_or("尚未同步".to_owned(), |t| format!("上次同步 {t}"));
     match &state.sync {
         SyncStatus::Idle => format!("{last} · 未同步 {unsynced} 条"),
-        SyncStatus::Running { round, pending } => {
-            format!("正在同步…（第 {round} 轮，还有 {pending} 份记录在交换）")
+        SyncStatus::Running(run) if run.listed > 0 => format!(
+            "正在同步…已接收 {} / {} 份（第 {} 轮）",
+            run.received, run.listed, run.round
+        ),
+        SyncStatus::Running(run) => {
+            format!(
+                "正在同步…（第 {} 轮，还有 {} 份记录在交换）",
+                run.round, run.pending
+            )
         }
         SyncStatus::Failed { reason, retry_in_s } => {
             let retry = retry_in_s.map_or(String::new(), |s| format!("，约 {s} 秒后自动重试"));

@@ -1,10 +1,13 @@
-//! The page header: back link, title, and the online badge (`#online`).
+//! The page header: back link, title, and the online badge (`#online`):
+//! 在线, 无网络 (the browser has no network) or 服务器无法连接 (a network,
+//! but the last sync got no answer).
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::hooks::use_app;
+use crate::state::Reach;
 
 #[derive(Properties, PartialEq)]
 pub struct TopBarProps {
@@ -20,6 +23,7 @@ pub struct TopBarProps {
 pub fn TopBar(props: &TopBarProps) -> Html {
     let ctx = use_app();
     let state = &ctx.state;
+    let reach = state.reach();
     let saving = if state.is_saving() {
         "正在保存…"
     } else {
@@ -32,8 +36,12 @@ pub fn TopBar(props: &TopBarProps) -> Html {
             }
             <h1 id={props.title_id.clone()}>{ props.title.clone() }</h1>
             <span class="save-state" id="save-state">{ saving }</span>
-            <span class={classes!("net", state.online.then_some("on"))} id="online">
-                { if state.online { "在线" } else { "离线" } }
+            <span class={classes!("net", (reach == Reach::Online).then_some("on"))} id="online">
+                { match reach {
+                    Reach::Online => "在线",
+                    Reach::NoNetwork => "无网络",
+                    Reach::ServerUnreachable => "服务器无法连接",
+                } }
             </span>
         </header>
     }

@@ -9,7 +9,7 @@ use mopai_shared::dashboard::Dashboard;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::pages::dashboard::api::get_json;
+use crate::api::get_json;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DashboardData {

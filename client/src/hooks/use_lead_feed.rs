@@ -15,9 +15,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use yew::prelude::*;
 
+use crate::api::{self, ApiError, get_json};
 use crate::dashboard::feed::LeadFeed;
 use crate::dashboard::sse::{FeedMessage, SseParser, classify};
-use crate::pages::dashboard::api::{ApiError, authorized, get_json, status_error};
 
 /// Where the connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,19 +183,13 @@ async fn listen(
     alive: &Cell<bool>,
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<bool, ApiError> {
-    let lost = |message: &str| ApiError {
-        status: None,
-        message: message.to_owned(),
-    };
-    let response = authorized("/api/events", token)
+    let lost = |message: &str| ApiError::unreachable(message);
+    let answer = api::get("/api/events", token, 0)
         .header("accept", "text/event-stream")
-        .abort_signal(signal)
+        .until(signal)
         .send()
-        .await
-        .map_err(|_| lost("无法连接服务器"))?;
-    if !response.ok() {
-        return Err(status_error(&response).await);
-    }
+        .await?;
+    let response = &answer.response;
     let reader: web_sys::ReadableStreamDefaultReader = response
         .body()
         .ok_or_else(|| lost("服务器没有返回数据流"))?

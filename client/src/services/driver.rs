@@ -2,19 +2,21 @@
 //! asks, a few seconds after the last save, periodically while idle, and
 //! after a failure with a bounded exponential backoff (policy in
 //! [`crate::backoff`]). One session at a time; a request during a session
-//! runs one more session after it.
+//! runs one more session after it. A session whose connection answered
+//! some rounds and then dropped one halves the pull window ([`PullWindow`])
+//! for the next.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use mopai_shared::sync::Refusal;
+use mopai_shared::sync::{PullWindow, Refusal};
 use wasm_bindgen_futures::spawn_local;
 
 use super::Services;
 use crate::backoff;
-use crate::state::Action;
+use crate::state::{Action, SyncRun};
 use crate::sync::SyncFailure;
 
 #[derive(Default)]
@@ -25,6 +27,10 @@ pub(super) struct Driver {
     failures: Cell<u32>,
     /// `Date.now()` before which only the user starts a sync.
     backoff_until: Cell<f64>,
+    /// Missing documents one request asks for; halves after a drop.
+    window: Cell<PullWindow>,
+    /// The running session has had at least one answer.
+    answered: Cell<bool>,
 }
 
 impl Services {
@@ -45,35 +51,44 @@ impl Services {
         self.driver.running.set(true);
         self.dispatch(Action::SyncStarted);
         let this = self.clone();
+        self.driver.answered.set(false);
         spawn_local(async move {
             let progress = {
                 let this = this.clone();
                 move |p: mopai_shared::sync::Progress| {
-                    this.dispatch(Action::SyncProgress {
+                    this.driver.answered.set(true);
+                    this.dispatch(Action::SyncProgress(SyncRun {
                         round: p.round,
                         pending: p.pending,
-                    })
+                        listed: p.listed,
+                        received: p.received,
+                    }))
                 }
             };
-            let result =
-                crate::sync::sync_now(&this.store, &this.writer.lock, &session.token, progress)
-                    .await;
+            let window = this.driver.window.get();
+            let (store, lock) = (&this.store, &this.writer.lock);
+            let result = crate::sync::sync_now(store, lock, &session.token, window, progress).await;
             this.driver.running.set(false);
-            this.finished(result.map(|outcome| outcome.refused));
+            this.finished(result.map(|outcome| outcome.refused)).await;
         });
     }
 
-    fn finished(self: &Rc<Self>, result: Result<BTreeMap<String, Refusal>, SyncFailure>) {
+    async fn finished(self: &Rc<Self>, result: Result<BTreeMap<String, Refusal>, SyncFailure>) {
         let d = &self.driver;
+        if result.is_err() && d.answered.get() {
+            // Rounds saved before the failure are on the phone: show them.
+            self.reload();
+        }
         match result {
             Ok(refused) => {
                 d.failures.set(0);
                 d.backoff_until.set(0.0);
+                d.window.set(PullWindow::default());
                 self.reload();
-                self.dispatch(Action::SyncFinished {
-                    at: now_hh_mm(),
-                    refused,
-                });
+                let at = now_label();
+                // Shown after a reload too; losing it costs only the label.
+                let _ = crate::sync::set_last_synced(&self.store, &at).await;
+                self.dispatch(Action::SyncFinished { at, refused });
                 self.upload_photos();
                 if d.again.take() {
                     self.sync_now();
@@ -89,12 +104,23 @@ impl Services {
             }
             Err(failure) => {
                 d.again.set(false);
+                let unreachable = matches!(failure, SyncFailure::Offline);
+                if unreachable && d.answered.get() {
+                    // The connection worked, then lost an answer: what
+                    // arrived is saved, and the next session asks for less
+                    // at once. (No answer at all is an outage, not a
+                    // connection too weak for the rounds.)
+                    let mut window = d.window.get();
+                    window.after_drop();
+                    d.window.set(window);
+                }
                 d.failures.set(d.failures.get() + 1);
                 let wait = backoff::retry_ms(d.failures.get());
                 d.backoff_until.set(js_sys::Date::now() + f64::from(wait));
                 self.dispatch(Action::SyncFailed {
                     reason: failure.words(),
                     retry_in_s: Some(wait / 1000),
+                    unreachable,
                 });
                 self.schedule(wait);
             }
@@ -122,7 +148,14 @@ impl Services {
     }
 }
 
-fn now_hh_mm() -> String {
+/// Now, as the bar shows the last sync ("3月5日 14:02").
+fn now_label() -> String {
     let d = js_sys::Date::new_0();
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    format!(
+        "{}月{}日 {:02}:{:02}",
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
 }

@@ -2,11 +2,13 @@
 //! IndexedDB, creating facilities, syncing, and photos. One [`Services`]
 //! lives as long as the page; components reach it through `AppContext`.
 //!
-//! - [`writer`](mod@writer): the edit queue and the lock every read-change-write of
-//!   IndexedDB holds; reloading documents into the state.
+//! - [`writer`](mod@writer): the one queue of local edits (inspector, lead,
+//!   county staff) and the lock every read-change-write of IndexedDB holds;
+//!   reloading documents into the state.
 //! - [`driver`]: when to sync (online event, after saves, periodically, backoff).
 //! - [`photos`]: taking a photo into the blob store and uploading the queue.
-//! - [`review`]: the township lead's decisions, work log and conflict picks.
+//! - [`review`]: writing the township lead's decisions, work log and conflict
+//!   picks, and county staff's checks.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -34,7 +36,6 @@ pub struct Services {
     writer: writer::Writer,
     driver: driver::Driver,
     uploading: Cell<bool>,
-    lead: review::LeadQueue,
 }
 
 impl Services {
@@ -48,7 +49,6 @@ impl Services {
             writer: writer::Writer::default(),
             driver: driver::Driver::default(),
             uploading: Cell::new(false),
-            lead: review::LeadQueue::default(),
         })
     }
 

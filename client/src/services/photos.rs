@@ -8,14 +8,15 @@
 
 use std::rc::Rc;
 
-use gloo::net::http::{Method, Request, RequestBuilder};
+use gloo::net::http::Method;
 use mopai_shared::ids::{FacilityId, VisitId};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::File;
 use yew::Callback;
 
 use super::Services;
-use crate::browser::{Deadline, camera};
+use crate::api::{self, ApiError, Call};
+use crate::browser::camera;
 use crate::form::edit::Edit;
 use crate::state::Action;
 
@@ -129,57 +130,47 @@ impl Services {
             return crate::browser::blob_of(&local.bytes, &local.mime);
         }
         let token = self.session().map(|s| s.token).unwrap_or_default();
-        let deadline = Deadline::after_ms(TIMEOUT_MS);
-        let response = authorized(Request::get(&url(sha256)), &token, &deadline)
+        let answer = api::get(&url(sha256), &token, TIMEOUT_MS)
             .send()
             .await
-            .map_err(|_| "照片不在本机，联网后可查看")?;
-        if !response.ok() {
-            return Err(format!("照片无法取得（{}）", response.status()));
-        }
-        let bytes = response.binary().await.map_err(|e| e.to_string())?;
-        let mime = response.headers().get("content-type").unwrap_or_default();
+            .map_err(|e| match e.status {
+                None => "照片不在本机，联网后可查看".to_owned(),
+                Some(status) => format!("照片无法取得（{status}）"),
+            })?;
+        let bytes = answer.bytes().await.map_err(|e| e.message)?;
+        let mime = answer
+            .response
+            .headers()
+            .get("content-type")
+            .unwrap_or_default();
         crate::browser::blob_of(&bytes, &mime)
     }
 }
 
-/// Adds the token and a deadline (keep the `Deadline` until the body is read).
-fn authorized(request: RequestBuilder, token: &str, deadline: &Option<Deadline>) -> RequestBuilder {
-    request
-        .header("authorization", &format!("Bearer {token}"))
-        .abort_signal(deadline.as_ref().map(|d| d.signal()).as_ref())
-}
-
 async fn upload(services: &Services, token: &str, sha256: &str, mime: &str) -> Upload {
-    let deadline = Deadline::after_ms(TIMEOUT_MS);
-    let head = authorized(
-        RequestBuilder::new(&url(sha256)).method(Method::HEAD),
-        token,
-        &deadline,
-    )
-    .send()
-    .await;
-    match head.map(|r| r.status()) {
-        Ok(200) => return Upload::Done,
-        Ok(401) => return Upload::Unauthorized,
-        Ok(_) => {}
-        Err(e) => return Upload::Failed(format!("无法连接服务器（{e}）")),
+    let head = Call::new(Method::HEAD, &url(sha256), Some(token), TIMEOUT_MS);
+    match head.send().await {
+        Ok(_) => return Upload::Done,
+        // Not there yet (or not answered as a HEAD can be): send it.
+        Err(e) if e.status.is_some_and(|s| s != 401) => {}
+        Err(e) => return Upload::failed(e),
     }
     let Ok(Some(blob)) = services.store.photo(sha256).await else {
         return Upload::Failed("本机找不到这张照片".into());
     };
-    let deadline = Deadline::after_ms(TIMEOUT_MS);
-    let request = authorized(Request::put(&url(sha256)), token, &deadline)
-        .header("content-type", mime)
-        .body(js_sys::Uint8Array::from(blob.bytes.as_slice()));
-    let response = match request {
-        Ok(r) => r.send().await,
-        Err(e) => return Upload::Failed(e.to_string()),
-    };
-    match response {
-        Ok(r) if r.ok() => Upload::Done,
-        Ok(r) if r.status() == 401 => Upload::Unauthorized,
-        Ok(r) => Upload::Failed(format!("服务器拒绝（{}）", r.status())),
-        Err(e) => Upload::Failed(format!("无法连接服务器（{e}）")),
+    let put = Call::new(Method::PUT, &url(sha256), Some(token), TIMEOUT_MS);
+    match put.send_bytes(mime, &blob.bytes).await {
+        Ok(_) => Upload::Done,
+        Err(e) => Upload::failed(e),
+    }
+}
+
+impl Upload {
+    fn failed(e: ApiError) -> Self {
+        match e.status {
+            Some(401) => Upload::Unauthorized,
+            Some(status) => Upload::Failed(format!("服务器拒绝（{status}）")),
+            None => Upload::Failed(e.message),
+        }
     }
 }

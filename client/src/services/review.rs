@@ -3,23 +3,23 @@
 //! county staff's online checks, which are the same read-change-write of a
 //! document the inspector's writer does not handle.
 //!
-//! The same discipline as the inspector's [`writer`](mod@super::writer): one
-//! flush at a time takes the whole queue under the store lock, reads each
-//! document *as stored now* (creating a review or log document from the
-//! shared genesis when the phone has none, so two leads' copies merge),
-//! applies the edits in order, reconciles (`reconcile_body`, which keeps
-//! conflicts) and puts it back, then syncs soon. Typing into the log
-//! therefore costs one write per flush, not per keystroke.
+//! These edits join the one queue of [`writer`](mod@super::writer): one
+//! flush at a time takes the whole queue under the store lock, and this
+//! module reads each of these documents *as stored now* (creating a review
+//! or log document from the shared genesis when the phone has none, so two
+//! leads' copies merge), applies the edits in order, reconciles
+//! (`reconcile_body`, which keeps conflicts) and puts it back, then syncs
+//! soon. Typing into the log therefore costs one write per flush, not per
+//! keystroke.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit};
 use mopai_shared::doc::{DocBody, DocHeader, Scope, create, hydrate_doc, open, reconcile_body};
 use mopai_shared::ids::{DocId, FacilityId, TownshipId};
-use wasm_bindgen_futures::spawn_local;
 
 use super::Services;
+use super::writer::LocalEdit;
 use crate::county::{self, CountyEdit};
 use crate::review::action::ReviewAction;
 use crate::review::conflict::{ConflictPick, resolve};
@@ -64,53 +64,16 @@ impl LeadEdit {
     }
 }
 
-#[derive(Default)]
-pub(super) struct LeadQueue {
-    queue: RefCell<Vec<LeadEdit>>,
-    flushing: Cell<bool>,
-}
-
 impl Services {
     /// Saves what the lead did; the page shows it once it is on the phone.
+    /// It joins the one queue of local edits ([`writer`](super::writer)).
     pub fn lead_edit(self: &Rc<Self>, edit: LeadEdit) {
-        self.lead.queue.borrow_mut().push(edit);
-        if !self.lead.flushing.replace(true) {
-            let this = self.clone();
-            spawn_local(async move { this.lead_flush().await });
-        }
-    }
-
-    async fn lead_flush(self: Rc<Self>) {
-        loop {
-            let guard = self.writer.lock.lock().await;
-            let batch = std::mem::take(&mut *self.lead.queue.borrow_mut());
-            if batch.is_empty() {
-                // Checked and cleared with no await in between, as in the writer.
-                self.lead.flushing.set(false);
-                return;
-            }
-            let result = self.write_lead(batch).await;
-            drop(guard);
-            match result {
-                Ok(facility_changed) => {
-                    // A resolved conflict changes a facility entry: reading it
-                    // back also re-applies the inspector's pending edits.
-                    if facility_changed {
-                        self.reload();
-                    }
-                    self.sync_soon();
-                }
-                Err(message) => {
-                    self.dispatch(Action::Failed(message));
-                    self.reload();
-                }
-            }
-        }
+        self.enqueue(LocalEdit::Lead(edit));
     }
 
     /// Writes a batch, one read and write per document, in first-seen order.
     /// Returns whether a facility document changed.
-    async fn write_lead(&self, batch: Vec<LeadEdit>) -> Result<bool, String> {
+    pub(super) async fn write_lead(&self, batch: Vec<LeadEdit>) -> Result<bool, String> {
         let actor = self.actor().await?;
         let mut docs: Vec<DocId> = Vec::new();
         for edit in &batch {

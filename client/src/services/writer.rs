@@ -1,11 +1,14 @@
-//! Writing edits to IndexedDB, in order, without losing any.
+//! Writing edits to IndexedDB, in order, without losing any: one queue for
+//! every local edit, whoever makes it.
 //!
-//! [`Services::edit`] shows an edit at once (the reducer) and queues it. One
-//! flush at a time takes the whole queue, reads each facility document
-//! *as stored now*, applies its edits with the same `apply` the reducer
-//! used, reconciles (`reconcile_body`, so conflicts are kept) and puts it
-//! back. Typing quickly therefore costs one IndexedDB write per flush, not
-//! per keystroke, and nothing written by a sync in between is overwritten.
+//! [`Services::edit`] (an inspector's form) shows an edit at once (the
+//! reducer) and queues it; [`Services::lead_edit`] queues the township
+//! lead's and county staff's (see [`review`](super::review)). One flush at a
+//! time takes the whole queue, reads each document *as stored now*, applies
+//! its edits with the same `apply` the page used, reconciles
+//! (`reconcile_body`, so conflicts are kept) and puts it back. Typing
+//! quickly therefore costs one IndexedDB write per flush, not per
+//! keystroke, and nothing written by a sync in between is overwritten.
 //!
 //! The lock is shared with the sync session's write-back and with reloads,
 //! so no two read-change-write sequences on the store interleave.
@@ -21,14 +24,23 @@ use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
 use super::Services;
+use super::review::LeadEdit;
 use crate::docs;
 use crate::form::edit::{Edit, apply};
 use crate::state::Action;
 
+/// One edit waiting to be written.
+pub(super) enum LocalEdit {
+    /// A facility form edit (inspector or lead), already on screen.
+    Facility(FacilityId, Edit),
+    /// The lead's or county staff's work on their documents.
+    Lead(LeadEdit),
+}
+
 #[derive(Default)]
 pub(super) struct Writer {
     pub(super) lock: Mutex<()>,
-    queue: RefCell<Vec<(u64, FacilityId, Edit)>>,
+    queue: RefCell<Vec<(u64, LocalEdit)>>,
     flushing: Cell<bool>,
     seq: Cell<u64>,
     /// The last edit known to be in IndexedDB (or known to have failed).
@@ -38,36 +50,47 @@ pub(super) struct Writer {
 impl Services {
     /// Shows `edit` and saves it to the phone.
     pub fn edit(self: &Rc<Self>, facility: FacilityId, edit: Edit) {
-        let seq = self.writer.seq.get() + 1;
-        self.writer.seq.set(seq);
+        let seq = self.enqueue(LocalEdit::Facility(facility, edit.clone()));
         self.dispatch(Action::Edited {
             seq,
             facility,
-            edit: edit.clone(),
+            edit,
         });
-        self.writer.queue.borrow_mut().push((seq, facility, edit));
+    }
+
+    /// Queues `edit` and starts a flush unless one runs; returns its number.
+    pub(super) fn enqueue(self: &Rc<Self>, edit: LocalEdit) -> u64 {
+        let seq = self.writer.seq.get() + 1;
+        self.writer.seq.set(seq);
+        self.writer.queue.borrow_mut().push((seq, edit));
         if !self.writer.flushing.replace(true) {
             let this = self.clone();
             spawn_local(async move { this.flush().await });
         }
+        seq
     }
 
     async fn flush(self: Rc<Self>) {
         loop {
             let guard = self.writer.lock.lock().await;
             let batch = std::mem::take(&mut *self.writer.queue.borrow_mut());
-            let Some(&(upto, ..)) = batch.last() else {
+            let Some(&(upto, _)) = batch.last() else {
                 // Checked and cleared with no await in between: an edit
                 // queued after this starts a new flush.
                 self.writer.flushing.set(false);
                 return;
             };
-            let result = self.write(batch).await;
+            let result = self.write_batch(batch).await;
             self.writer.persisted.set(upto);
             drop(guard);
             match result {
-                Ok(()) => {
+                Ok(facility_rewritten) => {
                     self.dispatch(Action::Persisted { upto });
+                    // A resolved conflict changes a facility entry: reading
+                    // it back also re-applies the form's pending edits.
+                    if facility_rewritten {
+                        self.reload();
+                    }
                     self.sync_soon();
                 }
                 Err(message) => {
@@ -78,10 +101,35 @@ impl Services {
         }
     }
 
-    /// Writes a batch, one document read and write per facility.
-    async fn write(&self, batch: Vec<(u64, FacilityId, Edit)>) -> Result<(), String> {
+    /// Writes the form edits, then the lead's; returns whether the lead's
+    /// rewrote a facility document.
+    async fn write_batch(&self, batch: Vec<(u64, LocalEdit)>) -> Result<bool, String> {
+        let (mut forms, mut lead) = (Vec::new(), Vec::new());
+        for (_, edit) in batch {
+            match edit {
+                LocalEdit::Facility(facility, edit) => forms.push((facility, edit)),
+                LocalEdit::Lead(edit) => lead.push(edit),
+            }
+        }
+        let written = match forms.is_empty() {
+            true => Ok(()),
+            false => self.write_forms(&forms).await,
+        };
+        let rewritten = match lead.is_empty() {
+            true => Ok(false),
+            false => self.write_lead(lead).await,
+        };
+        match (written, rewritten) {
+            (Ok(()), Ok(rewritten)) => Ok(rewritten),
+            (Err(a), Err(b)) => Err(format!("{a}；{b}")),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
+    /// Writes form edits, one document read and write per facility.
+    async fn write_forms(&self, batch: &[(FacilityId, Edit)]) -> Result<(), String> {
         let actor = self.actor().await?;
-        let mut facilities: Vec<FacilityId> = batch.iter().map(|b| b.1).collect();
+        let mut facilities: Vec<FacilityId> = batch.iter().map(|b| b.0).collect();
         facilities.sort();
         facilities.dedup();
         let mut failed = Vec::new();
@@ -90,7 +138,7 @@ impl Services {
             let bytes = self.store.doc(&id).await?.ok_or("本机找不到该机构的记录")?;
             let mut doc = open(&bytes, actor.clone()).map_err(|e| e.to_string())?;
             let mut body: Facility = hydrate_doc(&doc).map_err(|e| e.to_string())?.body;
-            for (_, _, edit) in batch.iter().filter(|b| b.1 == facility) {
+            for (_, edit) in batch.iter().filter(|b| b.0 == facility) {
                 if let Err(e) = apply(&mut body, edit) {
                     failed.push(e.to_string());
                 }

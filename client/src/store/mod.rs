@@ -3,7 +3,8 @@
 //! Object stores:
 //! - `docs`: document id → saved Automerge bytes (the outbox: nothing else to lose);
 //! - `sync_states`: document id → `sync::State::encode()` with the server;
-//! - `meta`: device id, sync checkpoint, the session, actor ids per user;
+//! - `meta`: device id, sync checkpoint (saved after each round's documents),
+//!   the time of the last sync, the session, actor ids per user;
 //! - `blobs` (since version 2): photo SHA-256 → `{mime, bytes}`, the photo itself;
 //! - `uploads` (since version 2): photo SHA-256 → mime, the photos still to upload.
 //!

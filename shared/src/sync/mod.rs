@@ -19,17 +19,26 @@
 //! - [`refusal`]: [`Refusal`], the gate's per-document answer, and its codes.
 //! - [`replica`]: one document on the device plus its sync state with the server.
 //! - [`session`]: the client-side loop, generic over the HTTP transport so native
-//!   tests and the browser run the same code.
+//!   tests and the browser run the same code, saving each round as it goes.
+//! - [`resume`]: where a round is saved ([`RoundSink`]), what it may save (the
+//!   safe checkpoint) and how much it asks for (the pull window), so a
+//!   dropped pull resumes.
+//! - [`transport`]: how bytes reach the server ([`Transport`]) and
+//!   [`SyncError`].
 
 pub mod limits;
 pub mod refusal;
 pub mod replica;
+pub mod resume;
 pub mod session;
+pub mod transport;
 pub mod wire;
 
 pub use refusal::{Refusal, RefusalCode};
 pub use replica::Replica;
-pub use session::{Progress, SyncError, SyncOutcome, Transport, sync_replicas};
+pub use resume::{AtEnd, PullWindow, RoundSink, SafeCheckpoint};
+pub use session::{Progress, Start, SyncOutcome, sync_replicas, sync_rounds};
+pub use transport::{SyncError, Transport};
 pub use wire::{
     DocMessage, PROTOCOL_VERSION, SyncRequest, SyncResponse, WireError, decode_request,
     decode_response, encode,

@@ -58,6 +58,11 @@ impl Replica {
         !same_heads(&self.doc.get_heads(), &self.state.shared_heads)
     }
 
+    /// False for a document announced by the server and not received yet.
+    pub fn has_content(&mut self) -> bool {
+        !self.doc.get_heads().is_empty()
+    }
+
     pub fn save_state(&self) -> Vec<u8> {
         self.state.encode()
     }

@@ -1,53 +1,20 @@
-//! The client half of a sync session, generic over how bytes reach the server.
+//! The client half of a sync session, generic over how bytes reach the
+//! server and where each round is saved ([`RoundSink`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
 
 use uuid::Uuid;
 
-use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest, WireError};
+use super::resume::{AtEnd, PullWindow, RoundSink, SafeCheckpoint};
+use super::wire::{self, DocMessage, PROTOCOL_VERSION, SyncRequest};
 use super::{MAX_DOCS_PER_REQUEST, MAX_ROUNDS, Refusal, Replica};
+
+pub use super::transport::{SyncError, Transport, TransportError};
 
 /// The error code a server answers when the checkpoint sent is beyond its
 /// own sequence (its database was restored, or the phone's record is
 /// wrong): the session starts again from 0, once.
 pub const CHECKPOINT_AHEAD: &str = "checkpoint_ahead";
-
-/// Sends one encoded [`SyncRequest`] and returns the encoded response body.
-///
-/// The browser implements this with `fetch`, native tests with an HTTP
-/// client; the protocol logic above it is the same code.
-pub trait Transport {
-    fn exchange(&self, body: Vec<u8>) -> impl Future<Output = Result<Vec<u8>, TransportError>>;
-}
-
-/// A failed exchange, as the transport saw it.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum TransportError {
-    #[error("无法连接服务器：{0}")]
-    Offline(String),
-    #[error("登录已过期，请重新登录后再同步")]
-    Unauthorized,
-    #[error("服务器拒绝了同步（{status}）：{message}")]
-    Rejected {
-        status: u16,
-        /// The `code` of the JSON error body; empty when there was none.
-        code: String,
-        message: String,
-    },
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Transport(#[from] TransportError),
-    #[error(transparent)]
-    Wire(#[from] WireError),
-    #[error("文档 {doc} 的同步数据无法应用：{reason}")]
-    BadMessage { doc: String, reason: String },
-    #[error("同步在 {0} 轮后仍未完成，已停止；稍后会自动重试")]
-    TooManyRounds(usize),
-}
 
 /// What the caller shows while a session runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +22,17 @@ pub struct Progress {
     pub round: usize,
     /// Documents still being exchanged after this round.
     pub pending: usize,
+    /// Documents the server listed as changed in this session so far.
+    pub listed: usize,
+    /// Of those, the ones that have arrived whole.
+    pub received: usize,
 }
 
 /// The result of a finished session.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncOutcome {
-    /// Persist this only now: every document it covers has been pulled.
+    /// Every document it covers has been pulled. With [`AtEnd`], persist it
+    /// only now; a [`RoundSink`] has already been given it.
     pub checkpoint: u64,
     pub rounds: usize,
     pub bytes_sent: usize,
@@ -75,41 +47,78 @@ pub struct SyncOutcome {
     pub refused: BTreeMap<String, Refusal>,
 }
 
-/// Runs exchanges until neither side has anything left to send.
-///
-/// `replicas` holds every document on the device; documents the server
-/// announces that the device lacks are added to it. Nothing is persisted here:
-/// the caller saves the touched replicas and then the returned checkpoint, in
-/// that order, so a crash between the two only repeats work.
+/// Where a session starts: the device, its saved checkpoint, and how many
+/// documents it lacks one request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    pub device: Uuid,
+    pub checkpoint: u64,
+    pub window: PullWindow,
+}
+
+/// Runs exchanges until neither side has anything left to send, persisting
+/// nothing: the caller saves the touched replicas and then the returned
+/// checkpoint, in that order, so a crash between the two only repeats work.
+/// Pulls with no [`PullWindow`] beyond the request's 200 documents.
 pub async fn sync_replicas<T: Transport>(
     transport: &T,
     device: Uuid,
     checkpoint: u64,
     replicas: &mut BTreeMap<String, Replica>,
+    progress: impl FnMut(Progress),
+) -> Result<SyncOutcome, SyncError> {
+    let start = Start {
+        device,
+        checkpoint,
+        window: PullWindow::unlimited(),
+    };
+    sync_rounds(transport, start, replicas, &mut AtEnd, progress).await
+}
+
+/// Runs exchanges until neither side has anything left to send, giving
+/// `sink` each round's received documents and the checkpoint safe once
+/// they are saved.
+///
+/// `replicas` holds every document on the device; documents the server
+/// announces that the device lacks are added to it.
+pub async fn sync_rounds<T: Transport, S: RoundSink>(
+    transport: &T,
+    start: Start,
+    replicas: &mut BTreeMap<String, Replica>,
+    sink: &mut S,
     mut progress: impl FnMut(Progress),
 ) -> Result<SyncOutcome, SyncError> {
     let mut outcome = SyncOutcome {
-        checkpoint,
+        checkpoint: start.checkpoint,
         ..SyncOutcome::default()
     };
+    let mut safe = SafeCheckpoint::new(start.checkpoint);
+    // The checkpoint the sink holds; `None` once it is known to be wrong.
+    let mut saved = Some(start.checkpoint);
+    let mut listed = BTreeSet::new();
     let mut pending = begin(replicas, &outcome.refused);
     let mut server_has_more = true;
 
     let mut round = 0;
     // Each document needs a few exchanges and a request carries at most
-    // `MAX_DOCS_PER_REQUEST` of them, so the bound grows with the documents
-    // known. A server can raise it only by announcing more documents, each
-    // of which the phone then holds, so the rounds stay bounded by what the
-    // phone can hold.
-    while round < round_limit(replicas.len()) {
-        let (docs, deferred) = outgoing_messages(replicas, std::mem::take(&mut pending));
+    // `MAX_DOCS_PER_REQUEST` of them (and `window` documents the device
+    // lacks), so the bound grows with the documents known. A server can
+    // raise it only by announcing more documents, each of which the phone
+    // then holds, so the rounds stay bounded by what the phone can hold.
+    while round < round_limit(replicas.len(), start.window) {
+        let (docs, deferred) =
+            outgoing_messages(replicas, std::mem::take(&mut pending), start.window);
         if docs.is_empty() && deferred.is_empty() && !server_has_more {
+            let nothing = BTreeSet::new();
+            if Some(safe.settle(&nothing)) != saved {
+                persist(sink, replicas, &nothing, safe.get()).await?;
+            }
             return Ok(outcome);
         }
         outcome.touched.extend(docs.iter().map(|m| m.doc.clone()));
         let body = wire::encode(&SyncRequest {
             protocol: PROTOCOL_VERSION,
-            device,
+            device: start.device,
             checkpoint: outcome.checkpoint,
             docs,
         });
@@ -119,6 +128,8 @@ pub async fn sync_replicas<T: Transport>(
                 if code == CHECKPOINT_AHEAD && outcome.checkpoint != 0 =>
             {
                 outcome.checkpoint = 0;
+                safe = SafeCheckpoint::new(0);
+                saved = None;
                 round += 1;
                 pending = begin(replicas, &outcome.refused);
                 server_has_more = true;
@@ -136,22 +147,32 @@ pub async fn sync_replicas<T: Transport>(
             outcome.refused.insert(refusal.doc.clone(), refusal);
         }
         let mut answered = BTreeSet::new();
+        // Answered documents whose bytes or acknowledged heads changed: the
+        // ones this round must save.
+        let mut to_save = BTreeSet::new();
         for DocMessage { doc, message } in response.docs {
             let replica = replicas.entry(doc.clone()).or_default();
             let before = replica.doc.get_heads();
+            let acknowledged = replica.state.shared_heads.clone();
             replica
                 .receive(&message)
                 .map_err(|e| SyncError::BadMessage {
                     doc: doc.clone(),
                     reason: e.0,
                 })?;
-            if replica.doc.get_heads() != before {
+            let heads = replica.doc.get_heads();
+            if heads != before {
                 outcome.updated.insert(doc.clone());
+            }
+            if !heads.is_empty() && (heads != before || replica.state.shared_heads != acknowledged)
+            {
+                to_save.insert(doc.clone());
             }
             outcome.touched.insert(doc.clone());
             answered.insert(doc.clone());
             pending.insert(doc);
         }
+        safe.listed(response.checkpoint, &response.changed);
         for doc in response.changed {
             // Written since our checkpoint. The server's answer for a
             // document in this same response is as new as the list (one
@@ -165,6 +186,7 @@ pub async fn sync_replicas<T: Transport>(
             {
                 replica.begin_session();
             }
+            listed.insert(doc.clone());
             pending.insert(doc);
         }
         // A refused document is not sent again in this session: the server
@@ -172,12 +194,31 @@ pub async fn sync_replicas<T: Transport>(
         pending.retain(|doc| !outcome.refused.contains_key(doc));
         outcome.checkpoint = response.checkpoint;
         server_has_more = response.more;
+
+        let checkpoint = safe.settle(&pending);
+        if !to_save.is_empty() || Some(checkpoint) != saved {
+            persist(sink, replicas, &to_save, checkpoint).await?;
+            saved = Some(checkpoint);
+        }
         progress(Progress {
             round,
             pending: pending.len(),
+            listed: listed.len(),
+            received: listed.iter().filter(|d| !pending.contains(*d)).count(),
         });
     }
     Err(SyncError::TooManyRounds(round))
+}
+
+async fn persist<S: RoundSink>(
+    sink: &mut S,
+    replicas: &mut BTreeMap<String, Replica>,
+    docs: &BTreeSet<String>,
+    checkpoint: u64,
+) -> Result<(), SyncError> {
+    sink.save_round(replicas, docs, checkpoint)
+        .await
+        .map_err(SyncError::Persist)
 }
 
 /// Starts every replica's session afresh and returns the documents with
@@ -195,27 +236,36 @@ fn begin(
         .collect()
 }
 
-/// Rounds one session may take when the device knows `documents`.
-pub fn round_limit(documents: usize) -> usize {
-    MAX_ROUNDS + 3 * documents.div_ceil(MAX_DOCS_PER_REQUEST)
+/// Rounds one session may take when the device knows `documents` and asks
+/// for at most `window` missing ones per request: a window under the
+/// request's 200 adds the rounds it splits the pull into.
+pub fn round_limit(documents: usize, window: PullWindow) -> usize {
+    let requests = documents.div_ceil(MAX_DOCS_PER_REQUEST);
+    let windows = documents.div_ceil(window.docs().max(1));
+    MAX_ROUNDS + 3 * requests + windows.saturating_sub(requests)
 }
 
-/// The messages for the next request, at most [`MAX_DOCS_PER_REQUEST`], and
-/// the pending documents left for a later round. A document is asked for its
-/// message only when it goes out: generating one records it as sent.
+/// The messages for the next request, at most [`MAX_DOCS_PER_REQUEST`] and
+/// at most `window` for documents the device has nothing of, and the pending
+/// documents left for a later round. A document is asked for its message
+/// only when it goes out: generating one records it as sent.
 fn outgoing_messages(
     replicas: &mut BTreeMap<String, Replica>,
     pending: BTreeSet<String>,
+    window: PullWindow,
 ) -> (Vec<DocMessage>, BTreeSet<String>) {
     let mut docs = Vec::new();
     let mut deferred = BTreeSet::new();
+    let mut missing = 0;
     for id in pending {
-        if docs.len() == MAX_DOCS_PER_REQUEST {
+        let lacks = replicas.get_mut(&id).is_none_or(|r| !r.has_content());
+        if docs.len() == MAX_DOCS_PER_REQUEST || (lacks && missing == window.docs()) {
             deferred.insert(id);
             continue;
         }
         let replica = replicas.entry(id.clone()).or_default();
         if let Some(message) = replica.generate() {
+            missing += usize::from(lacks);
             docs.push(DocMessage { doc: id, message });
         }
     }

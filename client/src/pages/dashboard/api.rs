@@ -1,72 +1,12 @@
-//! The dashboard's requests: JSON with the session's Bearer token, and
-//! downloads fetched as a blob and saved through an `<a download>` click
-//! (a plain link cannot send the `Authorization` header).
+//! The dashboard's downloads: fetched as a blob (through [`crate::api`],
+//! with the session's Bearer token) and saved through an `<a download>`
+//! click, since a plain link cannot send the `Authorization` header.
 
-use gloo::net::http::{Request, Response};
-use mopai_shared::api::ErrorBody;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 
-use crate::browser::{Deadline, blob_of, js_error};
+use crate::api::{self, ApiError};
+use crate::browser::{blob_of, js_error};
 use crate::dashboard::export::{ExportLink, file_name};
-
-/// A failed request, as the page says it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: Option<u16>,
-    pub message: String,
-}
-
-impl ApiError {
-    /// 401 or 403: retrying will not help.
-    pub fn is_final(&self) -> bool {
-        matches!(self.status, Some(401 | 403))
-    }
-}
-
-pub fn authorized(path: &str, token: &str) -> gloo::net::http::RequestBuilder {
-    Request::get(path).header("authorization", &format!("Bearer {token}"))
-}
-
-async fn send(path: &str, token: &str, timeout_ms: u32) -> Result<Response, ApiError> {
-    let deadline = Deadline::after_ms(timeout_ms);
-    let response = authorized(path, token)
-        .abort_signal(deadline.as_ref().map(|d| d.signal()).as_ref())
-        .send()
-        .await
-        .map_err(|_| ApiError {
-            status: None,
-            message: "无法连接服务器：看板数据需要联网".into(),
-        })?;
-    if response.ok() {
-        return Ok(response);
-    }
-    Err(status_error(&response).await)
-}
-
-pub async fn status_error(response: &Response) -> ApiError {
-    let status = response.status();
-    let message = match status {
-        401 => "登录已过期，请退出后重新登录".to_owned(),
-        403 => "您的账号没有此项权限".to_owned(),
-        _ => match response.json::<ErrorBody>().await {
-            Ok(body) => body.message,
-            Err(_) => format!("服务器出错（{status}），请稍后重试"),
-        },
-    };
-    ApiError {
-        status: Some(status),
-        message,
-    }
-}
-
-pub async fn get_json<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
-    let response = send(path, token, 30_000).await?;
-    response.json::<T>().await.map_err(|e| ApiError {
-        status: None,
-        message: format!("服务器应答无法读取：{e}"),
-    })
-}
 
 /// What a download saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +18,8 @@ pub struct Saved {
 
 /// Fetches an export and saves it under the server's file name.
 pub async fn download(link: &ExportLink, token: &str) -> Result<Saved, ApiError> {
-    let response = send(&link.url, token, 120_000).await?;
+    let answer = api::get(&link.url, token, 120_000).send().await?;
+    let response = &answer.response;
     let name = response
         .headers()
         .get("content-disposition")
@@ -88,14 +29,8 @@ pub async fn download(link: &ExportLink, token: &str) -> Result<Saved, ApiError>
         .headers()
         .get("content-type")
         .unwrap_or_else(|| "application/octet-stream".into());
-    let bytes = response.binary().await.map_err(|e| ApiError {
-        status: None,
-        message: format!("下载中断：{e}"),
-    })?;
-    let failed = |message: String| ApiError {
-        status: None,
-        message,
-    };
+    let bytes = answer.bytes().await?;
+    let failed = ApiError::unreachable;
     let blob = blob_of(&bytes, &mime).map_err(failed)?;
     save(&blob, &name).map_err(failed)?;
     Ok(Saved {
