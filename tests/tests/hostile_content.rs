@@ -42,6 +42,7 @@ async fn world() -> World {
         ("bg-inspector", Role::Inspector, Some("白果镇")),
         ("bg-lead", Role::TownshipLead, Some("白果镇")),
         ("county", Role::CountyStaff, None),
+        ("admin", Role::Admin, None),
     ] {
         server.add_user(name, role, township, PASSWORD);
     }
@@ -580,4 +581,149 @@ async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
         .get_json::<Vec<mopai_shared::api::ProblemDoc>>("/api/problems", &token)
         .await;
     assert_eq!(problems.unwrap(), vec![]);
+}
+
+/// Syncs `phone` and checks that `bad` alone was refused with `code`, left
+/// as stored, and that projections are exact.
+async fn refused_alone(w: &World, phone: &mut Device, bad: &str, code: RefusalCode) -> String {
+    let before = w.doc_seq(bad);
+    let outcome = phone.sync().await.expect("refusals are answers");
+    let refusal = outcome
+        .refused
+        .get(bad)
+        .unwrap_or_else(|| panic!("{bad} was not refused: {:?}", outcome.refused));
+    assert_eq!(refusal.code, code, "{}", refusal.message);
+    assert_eq!(w.doc_seq(bad), before, "the refused document changed");
+    w.assert_projections_exact();
+    refusal.field.clone()
+}
+
+/// A raw write at `/body/<key>` of a document, bypassing the model.
+fn put_in_body(phone: &mut Device, id: &str, key: &str, value: &str) {
+    let actor = phone.actor.clone();
+    let doc = &mut phone.replicas.get_mut(id).unwrap().doc;
+    doc.set_actor(actor);
+    let body = doc.get(ROOT, "body").unwrap().unwrap().1;
+    doc.put(&body, key, value).unwrap();
+    doc.commit();
+}
+
+#[tokio::test]
+async fn every_kind_is_checked_for_shape_and_values() {
+    let w = world().await;
+    let (facility, _) = orange_baiguo_facility(&w).await;
+    let facility_id: FacilityId = facility.trim_start_matches("facility:").parse().unwrap();
+
+    // review: a list where a map belongs, and a negative refund.
+    let mut lead = w.phone("bg-lead").await;
+    lead.sync().await.unwrap();
+    let review = lead.create(
+        DocId::review(facility_id),
+        Scope::Township(w.baiguo),
+        &FacilityReview::default(),
+    );
+    lead.sync().await.unwrap();
+    put_in_body(&mut lead, &review, "disposal", "不是对象");
+    refused_alone(&w, &mut lead, &review, RefusalCode::ShapeInvalid).await;
+    let mut lead = w.phone("bg-lead").await;
+    lead.sync().await.unwrap();
+    let measure = mopai_shared::ids::MeasureId::random();
+    lead.edit::<FacilityReview>(&review, |r| {
+        r.disposal.measures.push(mopai_shared::model::Measure {
+            id: measure,
+            kind: mopai_shared::model::MeasureKind::Refund,
+            detail: "清退".into(),
+            done_on: None,
+            refunded_yuan: Some(-1),
+        });
+    });
+    let field = refused_alone(&w, &mut lead, &review, RefusalCode::ValueInvalid).await;
+    assert_eq!(field, format!("disposal.measures[{measure}].refunded_yuan"));
+
+    // county record: a check dated 1800, and a string where a list belongs.
+    let mut county = w.phone("county").await;
+    county.sync().await.unwrap();
+    let record = county.create(
+        DocId::county(facility_id),
+        Scope::Township(w.baiguo),
+        &CountyRecord::default(),
+    );
+    let check = mopai_shared::ids::CheckId::random();
+    county.edit::<CountyRecord>(&record, |c| {
+        c.online_checks.push(mopai_shared::model::OnlineCheck {
+            id: check,
+            source: mopai_shared::model::CheckSource::CreditChina,
+            subject: "福寿园".into(),
+            finding: None,
+            detail: String::new(),
+            checked_on: mopai_shared::model::Day::ymd(1800, 1, 1).unwrap(),
+            reference: String::new(),
+            checked_by: mopai_shared::ids::UserId::random(),
+        });
+    });
+    let field = refused_alone(&w, &mut county, &record, RefusalCode::ValueInvalid).await;
+    assert_eq!(field, format!("online_checks[{check}].checked_on"));
+    let mut county = w.phone("county").await;
+    county.sync().await.unwrap();
+    let record = county.create(
+        DocId::county(facility_id),
+        Scope::Township(w.baiguo),
+        &CountyRecord::default(),
+    );
+    put_in_body(&mut county, &record, "online_checks", "没有");
+    refused_alone(&w, &mut county, &record, RefusalCode::ShapeInvalid).await;
+
+    // township log: more participants than anyone counts, and a string list.
+    let mut lead = w.phone("bg-lead").await;
+    lead.sync().await.unwrap();
+    let log = lead.create(
+        DocId::township_log(w.baiguo),
+        Scope::Township(w.baiguo),
+        &mopai_shared::model::TownshipLog::default(),
+    );
+    let activity = mopai_shared::ids::ActivityId::random();
+    lead.edit::<mopai_shared::model::TownshipLog>(&log, |l| {
+        l.activities.push(mopai_shared::model::PublicityActivity {
+            id: activity,
+            date: mopai_shared::model::Day::ymd(2026, 11, 1).unwrap(),
+            venue_type: mopai_shared::model::VenueType::Community,
+            venue: "白果镇文化广场".into(),
+            participants: 10_000_000,
+            note: String::new(),
+        });
+    });
+    let field = refused_alone(&w, &mut lead, &log, RefusalCode::ValueInvalid).await;
+    assert_eq!(field, format!("activities[{activity}].participants"));
+    let mut lead = w.phone("bg-lead").await;
+    lead.sync().await.unwrap();
+    let log = lead.create(
+        DocId::township_log(w.baiguo),
+        Scope::Township(w.baiguo),
+        &mopai_shared::model::TownshipLog::default(),
+    );
+    put_in_body(&mut lead, &log, "activities", "无");
+    refused_alone(&w, &mut lead, &log, RefusalCode::ShapeInvalid).await;
+
+    // settings: a zero threshold, and a string where the thresholds belong.
+    let settings = w
+        .server
+        .storage()
+        .write(|tx| {
+            let writer = mopai_server::admin::docs::ServerWriter::new("test-settings");
+            mopai_server::admin::docs::update_settings(tx, &writer, |_| {})?;
+            mopai_server::admin::docs::settings_id(tx)
+        })
+        .unwrap()
+        .to_string();
+    let mut admin = w.phone("admin").await;
+    admin.sync().await.unwrap();
+    admin.edit::<mopai_shared::model::CountySettings>(&settings, |s| {
+        s.thresholds.large_prepay_months = 0;
+    });
+    let field = refused_alone(&w, &mut admin, &settings, RefusalCode::ValueInvalid).await;
+    assert_eq!(field, "thresholds.large_prepay_months");
+    let mut admin = w.phone("admin").await;
+    admin.sync().await.unwrap();
+    put_in_body(&mut admin, &settings, "thresholds", "零");
+    refused_alone(&w, &mut admin, &settings, RefusalCode::ShapeInvalid).await;
 }
