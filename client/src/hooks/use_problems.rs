@@ -7,7 +7,7 @@ use mopai_shared::api::ProblemDoc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::pages::dashboard::api::get_json;
+use crate::api::get_json;
 
 /// `None` while not loaded (or not allowed); the list once it is.
 #[hook]
