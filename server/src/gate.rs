@@ -280,7 +280,8 @@ pub fn store(
             c.id.facility_id()
                 .expect("a facility document names a facility");
         for visit in &facility.visits {
-            tx.record_visit_receipt(visit.id, facility_id, now)?;
+            let arrived = visit.arrived_at.map(|t| t.to_string());
+            tx.record_visit_receipt(visit.id, facility_id, arrived.as_deref(), now)?;
         }
     }
     let (event, user) = writer.audit_as();

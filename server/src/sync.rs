@@ -106,13 +106,8 @@ impl Budget {
         self.started.elapsed() > TIME_BUDGET || self.changes >= MAX_CHANGES_PER_REQUEST
     }
 
-    /// Takes `changes` more, or says no when they do not fit.
-    fn take(&mut self, changes: usize) -> bool {
-        if self.changes + changes > MAX_CHANGES_PER_REQUEST {
-            return false;
-        }
-        self.changes += changes;
-        true
+    fn fits(&self, changes: usize) -> bool {
+        self.changes + changes <= MAX_CHANGES_PER_REQUEST
     }
 }
 
@@ -149,11 +144,15 @@ fn exchange(tx: &WriteTx<'_>, user: &AuthUser, request: &SyncRequest) -> AppResu
     for message in &request.docs {
         match message.doc.parse::<DocId>() {
             Ok(id) => messages.push((id, message)),
-            Err(e) => refused.push(Refusal::new(
+            Err(_) => refused.push(Refusal::new(
                 format!("{:.80}", message.doc),
                 RefusalCode::DocIdInvalid,
                 "",
-                format!("{}：{e}", RefusalCode::DocIdInvalid.label_zh()),
+                format!(
+                    "{}：{:.80}",
+                    RefusalCode::DocIdInvalid.label_zh(),
+                    message.doc
+                ),
             )),
         }
     }
@@ -163,20 +162,32 @@ fn exchange(tx: &WriteTx<'_>, user: &AuthUser, request: &SyncRequest) -> AppResu
     let mut written = Vec::new();
     let mut last_seq = None;
     for (id, message) in messages {
-        if budget.spent() {
-            break; // the rest go with the phone's next request
-        }
-        match tx.savepoint(|tx| receive_one(tx, &writer, id, message, &mut budget)) {
-            Ok(received) => {
-                if let Some(seq) = received.stored_seq {
-                    written.push(id);
-                    last_seq = Some(seq);
-                }
-                replies.extend(received.reply);
+        let received = if budget.spent() {
+            Ok(Received::Deferred)
+        } else {
+            tx.savepoint(|tx| {
+                // A panic in Automerge on one document refuses that document;
+                // the savepoint undoes whatever it had written.
+                catch_unwind(AssertUnwindSafe(|| {
+                    receive_one(tx, &writer, id, message, &mut budget)
+                }))
+                .unwrap_or_else(|_| Err(message_invalid("处理时出错")))
+            })
+        };
+        match received {
+            Ok(Received::Stored { seq, reply }) => {
+                written.push(id);
+                last_seq = Some(seq);
+                replies.extend(reply);
             }
+            Ok(Received::Answered(reply)) => replies.extend(reply),
+            Ok(Received::Deferred) => replies.extend(stored_answer(tx, user, id)?),
             Err(GateError::Refused(fault)) => {
                 tracing::info!(doc = %id, code = %fault.code, field = fault.field, "refused");
                 refused.push(refusal(&message.doc, fault));
+                // The phone still gets what the server has of it, so the
+                // other side's edits reach it while its own wait for a fix.
+                replies.extend(stored_answer(tx, user, id)?);
             }
             Err(GateError::App(e)) => return Err(e),
         }
@@ -213,11 +224,39 @@ fn refusal(doc: &str, fault: Fault) -> Refusal {
     Refusal::new(doc, fault.code, fault.field, fault.message)
 }
 
-/// The server's answer for one document, and the sequence number of the
-/// write when the message brought new changes.
-struct ReceivedOne {
-    reply: Option<DocMessage>,
-    stored_seq: Option<u64>,
+/// What became of one document's message.
+enum Received {
+    /// New changes admitted and stored under `seq`.
+    Stored { seq: u64, reply: Option<DocMessage> },
+    /// Nothing new to store; the server's answer.
+    Answered(Option<DocMessage>),
+    /// Past the request's work budget: nothing applied, answered from the
+    /// stored document so the phone asks again in its next round.
+    Deferred,
+}
+
+/// The server's side of a document as a first message from a fresh sync
+/// state: what the stored document has (an empty one for a document the
+/// user may not read, exactly as for an unknown id).
+fn stored_answer(tx: &WriteTx<'_>, user: &AuthUser, id: DocId) -> AppResult<Option<DocMessage>> {
+    let text = id.to_string();
+    let readable = tx
+        .doc_scope(&text)?
+        .is_some_and(|scope| policy::authorize_read(user, scope).is_ok());
+    let mut doc = match readable {
+        true => tx
+            .load_doc(&text)
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .unwrap_or_else(AutoCommit::new),
+        false => AutoCommit::new(),
+    };
+    Ok(doc
+        .sync()
+        .generate_sync_message(&mut State::new())
+        .map(|m| DocMessage {
+            doc: text,
+            message: m.encode(),
+        }))
 }
 
 fn message_invalid(detail: impl std::fmt::Display) -> GateError {
@@ -230,7 +269,7 @@ fn receive_one(
     id: DocId,
     incoming: &DocMessage,
     budget: &mut Budget,
-) -> GateResult<ReceivedOne> {
+) -> GateResult<Received> {
     let id_text = incoming.doc.as_str();
     let Writer::Phone { user, .. } = writer else {
         return Err(AppError::Internal("a sync is written by a phone".into()).into());
@@ -257,12 +296,10 @@ fn receive_one(
     doc.sync()
         .receive_sync_message(&mut state, message)
         .map_err(message_invalid)?;
-    let mut stored_seq = None;
     let heads = doc.get_heads();
-    if heads != base_heads {
-        if readable == Some(false) {
-            return Err(gate::refuse_unreadable(writer, id.kind).into());
-        }
+    let stored_seq = if heads == base_heads {
+        None
+    } else {
         // So many concurrent branches that no phone's message could list
         // them: nobody could sync this document again.
         limits::check_heads(base_heads.len(), heads.len()).map_err(message_invalid)?;
@@ -275,21 +312,26 @@ fn receive_one(
             )
             .into());
         }
-        if !budget.take(new) {
-            return Ok(ReceivedOne {
-                reply: None,
-                stored_seq: None,
-            });
+        if !budget.fits(new) {
+            return Ok(Received::Deferred);
         }
         let mut candidate = Candidate {
             id,
-            existed: readable.is_some(),
+            existed: readable == Some(true),
             base_heads: &base_heads,
             doc: &mut doc,
         };
+        // A document the user may not read goes through every check as an
+        // unknown one would, so no answer tells the two apart; only where
+        // an unknown one would be stored is it refused.
         let admitted = gate::admit(tx, writer, &mut candidate)?;
-        stored_seq = Some(gate::store(tx, writer, &mut candidate, &admitted)?.seq);
-    }
+        if readable == Some(false) {
+            return Err(gate::not_in_scope().into());
+        }
+        let seq = gate::store(tx, writer, &mut candidate, &admitted)?.seq;
+        budget.changes += new;
+        Some(seq)
+    };
     let reply = doc
         .sync()
         .generate_sync_message(&mut state)
@@ -297,5 +339,8 @@ fn receive_one(
             doc: incoming.doc.clone(),
             message: reply.encode(),
         });
-    Ok(ReceivedOne { reply, stored_seq })
+    Ok(match stored_seq {
+        Some(seq) => Received::Stored { seq, reply },
+        None => Received::Answered(reply),
+    })
 }

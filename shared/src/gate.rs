@@ -32,6 +32,8 @@ use crate::validate::{self, ValidationError};
 pub const MAX_TEXT_CHARS: usize = 2_000;
 /// Items one list may hold (visits of a facility, interviews of a visit, …).
 pub const MAX_LIST_ITEMS: usize = 5_000;
+/// Bytes of one map key; the model's longest is about 30.
+pub const MAX_KEY_BYTES: usize = 64;
 /// Nesting of maps and lists; the model is six levels deep.
 pub const MAX_DEPTH: usize = 12;
 /// The whole document's state, counted as its text bytes plus 16 bytes a value.
@@ -119,6 +121,17 @@ where
         DocKind::TownshipLog => Body::TownshipLog(hydrate_doc(doc).map_err(shape)?.body),
         DocKind::Settings => Body::Settings(hydrate_doc(doc).map_err(shape)?.body),
     })
+}
+
+/// The page's check of one edit from `before` to `after`: refused only when
+/// it turns a body that passes into one that does not. A body that fails
+/// already (from an older build) takes any edit, so fixing one of two
+/// faults is never refused because of the other.
+pub fn check_edit<B: crate::doc::DocBody + Clone>(before: &B, after: &B) -> Result<(), Fault> {
+    match check_typed(after) {
+        Err(fault) if check_typed(before).is_ok() => Err(fault),
+        _ => Ok(()),
+    }
 }
 
 /// [`check_body`] for a typed body of any kind.
@@ -241,7 +254,10 @@ fn unique<T: Display + Eq + std::hash::Hash>(
 }
 
 /// Walks every value of the document, concurrent ones included, with an
-/// explicit stack so that no nesting can exhaust the call stack.
+/// explicit stack so that no nesting can exhaust the call stack. Sizes are
+/// counted as values are met, key bytes included, and a path is written out
+/// only for an object to visit or a fault to report, so a hostile document
+/// costs at most about its own size in memory.
 pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
     let too_large = |field: &str, detail: String| {
         let relative = field.strip_prefix("body.").unwrap_or(field);
@@ -254,8 +270,7 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
             return Err(too_large(&path, format!("嵌套超过 {MAX_DEPTH} 层")));
         }
         let kind = doc.object_type(&obj).unwrap_or(ObjType::Map);
-        // Every child value, concurrent ones included, with its path.
-        let children: Vec<(String, (Value<'_>, automerge::ObjId))> = match kind {
+        let props: Vec<automerge::Prop> = match kind {
             ObjType::Text => {
                 let chars = doc.length(&obj);
                 if chars > MAX_TEXT_CHARS {
@@ -275,65 +290,109 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
                         format!("{len} 项，最多 {MAX_LIST_ITEMS} 项"),
                     ));
                 }
-                (0..len)
-                    .flat_map(|i| {
-                        let child = format!("{path}[{i}]");
-                        doc.get_all(&obj, i)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(move |v| (child.clone(), v))
-                    })
-                    .collect()
+                (0..len).map(automerge::Prop::Seq).collect()
             }
             ObjType::Map | ObjType::Table => {
-                let keys: Vec<String> = doc.keys(&obj).collect();
-                if keys.len() > MAX_LIST_ITEMS {
-                    return Err(too_large(
-                        &path,
-                        format!("{} 个键，最多 {MAX_LIST_ITEMS} 个", keys.len()),
-                    ));
+                let mut keys = Vec::new();
+                for key in doc.keys(&obj) {
+                    if key.len() > MAX_KEY_BYTES {
+                        return Err(too_large(&path, format!("键名超过 {MAX_KEY_BYTES} 字节")));
+                    }
+                    total += key.len();
+                    keys.push(automerge::Prop::Map(key));
+                    if keys.len() > MAX_LIST_ITEMS {
+                        return Err(too_large(&path, format!("键超过 {MAX_LIST_ITEMS} 个")));
+                    }
                 }
-                keys.into_iter()
-                    .flat_map(|k| {
-                        let child = match path.as_str() {
-                            "" => k.clone(),
-                            p => format!("{p}.{k}"),
-                        };
-                        doc.get_all(&obj, k.as_str())
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(move |v| (child.clone(), v))
-                    })
-                    .collect()
+                keys
             }
         };
-        for (child, (value, id)) in children {
-            total += 16;
-            match value {
-                Value::Object(_) => stack.push((id, child, depth + 1)),
-                Value::Scalar(s) => {
-                    if let ScalarValue::Str(text) = s.as_ref() {
-                        let chars = text.chars().count();
-                        if chars > MAX_TEXT_CHARS {
-                            return Err(too_large(
-                                &child,
-                                format!("{chars} 字，最多 {MAX_TEXT_CHARS} 字"),
-                            ));
+        let child_path = |prop: &automerge::Prop| match (prop, path.as_str()) {
+            (automerge::Prop::Seq(i), p) => format!("{p}[{i}]"),
+            (automerge::Prop::Map(k), "") => k.clone(),
+            (automerge::Prop::Map(k), p) => format!("{p}.{k}"),
+        };
+        for prop in props {
+            for (value, id) in doc.get_all(&obj, prop.clone()).unwrap_or_default() {
+                total += 16;
+                match value {
+                    Value::Object(_) => stack.push((id, child_path(&prop), depth + 1)),
+                    Value::Scalar(s) => match s.as_ref() {
+                        ScalarValue::Str(text) => {
+                            let chars = text.chars().count();
+                            if chars > MAX_TEXT_CHARS {
+                                return Err(too_large(
+                                    &child_path(&prop),
+                                    format!("{chars} 字，最多 {MAX_TEXT_CHARS} 字"),
+                                ));
+                            }
+                            total += text.len();
                         }
-                        total += text.len();
-                    }
-                    if let ScalarValue::Bytes(b) = s.as_ref() {
-                        total += b.len();
-                    }
+                        ScalarValue::Bytes(b) => total += b.len(),
+                        _ => {}
+                    },
                 }
-            }
-            if total > MAX_BODY_BYTES {
-                return Err(too_large(
-                    "",
-                    format!("记录超过 {} KB", MAX_BODY_BYTES / 1024),
-                ));
+                if total > MAX_BODY_BYTES {
+                    return Err(too_large(
+                        "",
+                        format!("记录超过 {} KB", MAX_BODY_BYTES / 1024),
+                    ));
+                }
             }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{ActorId, AutoCommit};
+
+    use super::*;
+    use crate::doc::{DocHeader, Scope, create, reconcile_body};
+    use crate::ids::{DocId, FacilityId, TownshipId};
+
+    fn facility_doc(body: &Facility) -> AutoCommit {
+        let header = DocHeader::new(
+            DocId::facility(FacilityId::random()),
+            Scope::Township(TownshipId::random()),
+        );
+        let mut doc = create::<Facility>(&header, ActorId::random()).unwrap();
+        reconcile_body(&mut doc, body).unwrap();
+        doc
+    }
+
+    #[test]
+    fn a_long_key_is_refused_before_its_children_are_walked() {
+        let mut doc = facility_doc(&Facility::default());
+        let body = doc.get(ROOT, "body").unwrap().unwrap().1;
+        let key = "键".repeat(1000);
+        let map = doc.put_object(&body, key.as_str(), ObjType::Map).unwrap();
+        for i in 0..2000 {
+            doc.put(&map, format!("k{i}"), i as i64).unwrap();
+        }
+        let fault = check_document(&doc).unwrap_err();
+        assert_eq!(fault.code, RefusalCode::TooLarge);
+        assert!(fault.message.contains("键名"), "{}", fault.message);
+    }
+
+    #[test]
+    fn an_edit_of_a_body_that_fails_already_is_taken_one_that_breaks_a_good_body_is_not() {
+        let mut good = Facility::default();
+        good.profile.beds = Some(10);
+        let mut broken = good.clone();
+        broken.profile.beds = Some(1_000_000);
+        assert_eq!(
+            check_edit(&good, &broken).unwrap_err().code,
+            RefusalCode::ValueInvalid
+        );
+        // Two faults from an older build: fixing one is not refused because
+        // of the other.
+        let mut old = broken.clone();
+        old.profile.residents = Some(1_000_000);
+        let mut one_fixed = old.clone();
+        one_fixed.profile.beds = Some(10);
+        assert!(check_edit(&old, &one_fixed).is_ok());
+    }
 }

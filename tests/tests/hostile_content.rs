@@ -727,3 +727,36 @@ async fn every_kind_is_checked_for_shape_and_values() {
     put_in_body(&mut admin, &settings, "thresholds", "零");
     refused_alone(&w, &mut admin, &settings, RefusalCode::ShapeInvalid).await;
 }
+
+#[tokio::test]
+async fn a_foreign_id_and_an_unknown_id_get_the_same_refusals() {
+    let w = world().await;
+    let (foreign, _) = orange_baiguo_facility(&w).await;
+    let foreign_id: FacilityId = foreign.trim_start_matches("facility:").parse().unwrap();
+    let unknown_id = FacilityId::random();
+    let visit = VisitId::random();
+    let mut answers = Vec::new();
+    for id in [foreign_id, unknown_id] {
+        // Created under 开云镇's header with a negative amount: the checks of
+        // the content answer the same, whoever holds the id.
+        let mut phone = w.phone("ky-inspector").await;
+        let by = phone.user.as_ref().unwrap().id;
+        let doc = phone.create(
+            DocId::facility(id),
+            Scope::Township(w.kaiyun),
+            &Facility::default(),
+        );
+        phone.edit::<Facility>(&doc, |f| {
+            let mut v = Visit::new(visit, by);
+            v.findings.prepayment.total_yuan = Some(-1);
+            f.visits.push(v);
+        });
+        let outcome = phone.sync().await.unwrap();
+        let r = &outcome.refused[&doc];
+        answers.push((r.code, r.message.replace(&id.to_string(), "<id>")));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].0, RefusalCode::ValueInvalid);
+    assert_eq!(w.level(&foreign), Some(RiskLevel::Orange));
+    w.assert_projections_exact();
+}

@@ -72,15 +72,11 @@ pub enum EditError {
 /// Makes `edit` on `facility`. On error nothing has changed. An edit whose
 /// result the server's write gate would refuse (a negative amount, an ID
 /// number, a text over the cap) is refused here, so the page never writes a
-/// change the server cannot store.
+/// change the server cannot store ([`mopai_shared::gate::check_edit`]).
 pub fn apply(facility: &mut Facility, edit: &Edit) -> Result<(), EditError> {
     let mut next = facility.clone();
     apply_unchecked(&mut next, edit)?;
-    let body = mopai_shared::gate::Body::Facility(next);
-    mopai_shared::gate::check_body(&body).map_err(|f| EditError::Refused(f.message))?;
-    let mopai_shared::gate::Body::Facility(next) = body else {
-        unreachable!("built as a facility above")
-    };
+    mopai_shared::gate::check_edit(facility, &next).map_err(|f| EditError::Refused(f.message))?;
     *facility = next;
     Ok(())
 }

@@ -163,7 +163,7 @@ impl Services {
                 if let Err(why) = apply(&mut next, e) {
                     return Some(why.to_string());
                 }
-                if let Err(fault) = mopai_shared::gate::check_typed(&next) {
+                if let Err(fault) = mopai_shared::gate::check_edit(&body, &next) {
                     return Some(fault.message);
                 }
                 body = next;

@@ -1,5 +1,6 @@
-//! When the server first received each visit, by its own clock, and which
-//! facility the visit belongs to (a visit id is the county's, for ever).
+//! When the server first received each visit's current arrival time, by its
+//! own clock, and which facility the visit belongs to (a visit id is the
+//! county's, for ever).
 
 use mopai_shared::ids::{FacilityId, VisitId};
 use rusqlite::{OptionalExtension, params};
@@ -19,17 +20,23 @@ impl WriteTx<'_> {
             .optional()
     }
 
-    /// Records the first receipt of a visit; later calls keep the first.
+    /// Records when the server received this arrival time of a visit: a
+    /// new time (the inspector tapped 到达 later) is a new receipt, the same
+    /// one keeps its first.
     pub fn record_visit_receipt(
         &self,
         visit: VisitId,
         facility: FacilityId,
+        arrived_at: Option<&str>,
         now: i64,
     ) -> rusqlite::Result<()> {
         self.tx.execute(
-            "INSERT INTO visit_receipts (visit_id, facility_id, received_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (visit_id) DO NOTHING",
-            params![visit.to_string(), facility.to_string(), now],
+            "INSERT INTO visit_receipts (visit_id, facility_id, arrived_at, received_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (visit_id) DO UPDATE
+                SET arrived_at = excluded.arrived_at, received_at = excluded.received_at
+                WHERE visit_receipts.arrived_at IS NOT excluded.arrived_at",
+            params![visit.to_string(), facility.to_string(), arrived_at, now],
         )?;
         Ok(())
     }
