@@ -308,7 +308,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         started.elapsed().as_secs_f64(),
     );
     let previous = std::fs::read_to_string(&settings.out).unwrap_or_default();
-    let text = report::keep_size_section(text, &previous);
+    let text = report::keep_hand_written_sections(text, &previous);
     println!("{text}");
     std::fs::write(&settings.out, &text)
         .map_err(|e| format!("write {}: {e}", settings.out.display()))?;

@@ -107,20 +107,35 @@ pub fn render(settings: &Settings, machine: &Machine, r: &Results, total_s: f64)
     o
 }
 
-/// The `## Client size` section (between [`SIZE_BEGIN`] and [`SIZE_END`]) is
-/// written from `cargo xtask size`, not by the bench: a regenerated report
-/// keeps the previous file's, before `## Where the misses come from`.
+/// Sections written by other commands than the bench (`cargo xtask size`,
+/// the interrupted-pull test), each between its begin and end marker: a
+/// regenerated report keeps the previous file's, before
+/// `## Where the misses come from`.
+pub const KEPT_SECTIONS: [(&str, &str); 2] = [
+    (SIZE_BEGIN, SIZE_END),
+    (
+        "<!-- interrupted-pull:begin -->",
+        "<!-- interrupted-pull:end -->",
+    ),
+];
 pub const SIZE_BEGIN: &str = "<!-- client-size:begin -->";
 pub const SIZE_END: &str = "<!-- client-size:end -->";
 
-pub fn keep_size_section(report: String, previous: &str) -> String {
-    let (Some(start), Some(end)) = (previous.find(SIZE_BEGIN), previous.find(SIZE_END)) else {
+pub fn keep_hand_written_sections(mut report: String, previous: &str) -> String {
+    for (begin, end) in KEPT_SECTIONS {
+        report = keep_section(report, previous, begin, end);
+    }
+    report
+}
+
+fn keep_section(report: String, previous: &str, begin: &str, end: &str) -> String {
+    let (Some(start), Some(stop)) = (previous.find(begin), previous.find(end)) else {
         return report;
     };
-    if end < start {
+    if stop < start {
         return report;
     }
-    let section = &previous[start..end + SIZE_END.len()];
+    let section = &previous[start..stop + end.len()];
     match report.find("## Where the misses come from") {
         Some(at) => format!("{}{section}\n\n{}", &report[..at], &report[at..]),
         None => format!("{report}\n{section}\n"),
@@ -826,7 +841,7 @@ mod tests {
     fn a_regenerated_report_keeps_the_client_size_section() {
         let previous = format!("# B\n\n{SIZE_BEGIN}\n## Client size\n\nold\n{SIZE_END}\n\n## X\n");
         let report = "# B\n\n## Client\n\n## Where the misses come from\n\n- a\n".to_string();
-        let kept = keep_size_section(report.clone(), &previous);
+        let kept = keep_hand_written_sections(report.clone(), &previous);
         assert_eq!(
             kept,
             format!(
@@ -834,6 +849,6 @@ mod tests {
                  ## Where the misses come from\n\n- a\n"
             )
         );
-        assert_eq!(keep_size_section(report.clone(), "# B\n"), report);
+        assert_eq!(keep_hand_written_sections(report.clone(), "# B\n"), report);
     }
 }
