@@ -102,9 +102,7 @@ fn new_lead(
     seq: u64,
     settings: &CountySettings,
 ) -> AppResult<Option<Lead>> {
-    let Some(level) = RiskLevel::from_code(&row.effective_level) else {
-        return Ok(None);
-    };
+    let level = row.effective_level;
     let Ok(township) = row.township.parse::<TownshipId>() else {
         return Ok(None);
     };
@@ -396,14 +394,10 @@ fn compute(
             .map(|v| v.interviews.len() as u32)
             .sum(),
         last_visit_at: visits.iter().filter_map(|v| v.arrived_at.clone()).max(),
-        computed_level: assessment.level.code().to_string(),
-        confirmed_level: view.confirmed.as_ref().map(|c| c.level.code().to_string()),
-        effective_level: view.effective().code().to_string(),
-        fired: assessment
-            .fired_ids()
-            .map(|r| r.code())
-            .collect::<Vec<_>>()
-            .join(","),
+        computed_level: assessment.level,
+        confirmed_level: view.confirmed.as_ref().map(|c| c.level),
+        effective_level: view.effective(),
+        fired: assessment.fired_ids().collect(),
         must_report: assessment.must_report_to_county,
         annex: annex::record(&annex::Sources {
             facility: &facility,

@@ -250,9 +250,15 @@ async fn a_full_visit_recorded_offline_survives_reload_and_syncs() {
     assert_eq!(projection.visits[0].interviews, 2);
     assert_eq!(projection.visits[0].photos, 1);
     assert_eq!(projection.visits[0].entry_state, "submitted");
-    assert_eq!(projection.facility.computed_level, "red");
+    assert_eq!(
+        projection.facility.computed_level,
+        mopai_shared::model::RiskLevel::Red
+    );
     assert!(
-        projection.facility.fired.contains("R2"),
+        projection
+            .facility
+            .fired
+            .contains(&mopai_shared::risk::RuleId::R2),
         "{:?}",
         projection.facility.fired
     );

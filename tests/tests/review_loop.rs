@@ -247,9 +247,18 @@ async fn return_correct_resubmit_approve_and_sign_off() {
         entry_state(p) == "approved" && p.facility.annex.review.signed_off_at.is_some()
     })
     .await;
-    assert_eq!(done.facility.computed_level, "red");
-    assert_eq!(done.facility.confirmed_level.as_deref(), Some("orange"));
-    assert_eq!(done.facility.effective_level, "orange");
+    assert_eq!(
+        done.facility.computed_level,
+        mopai_shared::model::RiskLevel::Red
+    );
+    assert_eq!(
+        done.facility.confirmed_level,
+        Some(mopai_shared::model::RiskLevel::Orange)
+    );
+    assert_eq!(
+        done.facility.effective_level,
+        mopai_shared::model::RiskLevel::Orange
+    );
     assert_eq!(
         done.facility.annex.review.level_reason,
         "已签订退费协议，正在分期清退"

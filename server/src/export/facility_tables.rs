@@ -9,7 +9,6 @@ use super::sheet::{
 use super::{Snapshot, Table};
 use crate::projection::annex::AnnexRecord;
 use crate::storage::projections::FacilityRow;
-use crate::storage::rollups::level_of;
 
 /// One facility as a table row sees it.
 pub struct Entry<'a> {
@@ -27,7 +26,7 @@ impl Entry<'_> {
     }
 
     fn level(&self) -> RiskLevel {
-        level_of(&self.row.effective_level)
+        self.row.effective_level
     }
 
     fn category(&self) -> Option<Category> {
@@ -45,7 +44,7 @@ pub fn sheet(table: Table, snapshot: &Snapshot) -> Sheet {
                 Some(Category::FiledInstitution | Category::UnfiledInstitution)
             ),
             Table::Venues => category == Some(Category::UnregisteredVenue),
-            Table::RiskList => level_of(&r.effective_level) >= RiskLevel::Yellow,
+            Table::RiskList => r.effective_level >= RiskLevel::Yellow,
             Table::Filed => {
                 category == Some(Category::FiledInstitution)
                     && r.annex
@@ -409,8 +408,8 @@ fn remark(e: &Entry<'_>) -> Cell {
     let overridden = match &e.row.confirmed_level {
         Some(c) if *c != e.row.computed_level => format!(
             "系统判定{}，乡镇确认{}：{}",
-            level_of(&e.row.computed_level).label_zh(),
-            level_of(c).label_zh(),
+            e.row.computed_level.label_zh(),
+            c.label_zh(),
             a.review.level_reason
         ),
         _ => String::new(),

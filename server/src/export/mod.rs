@@ -46,7 +46,7 @@ use zip::write::SimpleFileOptions;
 use crate::storage::WriteTx;
 use crate::storage::heads::DocHeads;
 use crate::storage::projections::FacilityRow;
-use crate::storage::rollups::{Area, level_of};
+use crate::storage::rollups::Area;
 use sheet::Sheet;
 
 /// 附件1-5.
@@ -160,7 +160,7 @@ impl Snapshot {
             let key = |r: &FacilityRow| order.get(&r.township).copied().unwrap_or(usize::MAX);
             key(a)
                 .cmp(&key(b))
-                .then(level_of(&b.effective_level).cmp(&level_of(&a.effective_level)))
+                .then(b.effective_level.cmp(&a.effective_level))
                 .then_with(|| a.name.cmp(&b.name))
                 .then_with(|| a.id.cmp(&b.id))
         });

@@ -23,7 +23,7 @@ use crate::auth::{AuthUser, policy};
 use crate::error::{AppError, AppResult};
 use crate::storage::WriteTx;
 use crate::storage::projections::FacilityRow;
-use crate::storage::rollups::{Area, level_of};
+use crate::storage::rollups::Area;
 use crate::storage::scope::RecordedScope;
 
 /// `?township=<id>&level=red,orange&category=unregistered_venue`; every
@@ -111,7 +111,7 @@ pub async fn facilities(
     let (rows, names) = read_rows(&state, area).await?;
     let mut out = Vec::new();
     for (row, _) in &rows {
-        let level = level_of(&row.effective_level);
+        let level = row.effective_level;
         let category = row.category.as_deref().and_then(Category::from_code);
         let wanted = (levels.is_empty() || levels.contains(&level))
             && (categories.is_empty() || category.is_some_and(|c| categories.contains(&c)));
@@ -151,7 +151,7 @@ pub async fn leads(
             facility: facility_id(row)?,
             township: township_ref(&row.township, &names)?,
             name: row.name.clone(),
-            level: level_of(&row.effective_level),
+            level: row.effective_level,
             previous_level: None,
             main_problems: row.annex.review.main_problems.clone(),
             seq: *seq,
@@ -229,10 +229,9 @@ fn list_row(row: &FacilityRow, names: &Names, today: Day) -> AppResult<FacilityL
     let a = &row.annex;
     let fired = row
         .fired
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .chain(a.review.disposal_path.map(|r| r.code().to_owned()))
+        .iter()
+        .chain(&a.review.disposal_path)
+        .map(|r| r.code().to_owned())
         .collect();
     Ok(FacilityListRow {
         id: facility_id(row)?,
@@ -244,12 +243,9 @@ fn list_row(row: &FacilityRow, names: &Names, today: Day) -> AppResult<FacilityL
         visit_count: row.visit_count,
         interviews: row.interviews,
         last_visit_at: row.last_visit_at.clone(),
-        computed_level: level_of(&row.computed_level),
-        confirmed_level: row
-            .confirmed_level
-            .as_deref()
-            .and_then(RiskLevel::from_code),
-        effective_level: level_of(&row.effective_level),
+        computed_level: row.computed_level,
+        confirmed_level: row.confirmed_level,
+        effective_level: row.effective_level,
         fired,
         must_report: row.must_report,
         reported_to_county: a.review.reported_to_county_at.is_some(),

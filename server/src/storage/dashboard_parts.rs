@@ -18,7 +18,7 @@ use rusqlite::types::Type;
 
 use super::WriteTx;
 use super::projections::FacilityRow;
-use super::rollups::{Area, judge, level_of, phase_status, progress_of, total_of};
+use super::rollups::{Area, judge, phase_status, progress_of, total_of};
 
 /// What one township adds to a dashboard.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +225,7 @@ pub fn parts_from(
             categories
                 .entry(category)
                 .or_default()
-                .add(level_of(&row.effective_level));
+                .add(row.effective_level);
         }
         let days = days
             .get(key)

@@ -5,9 +5,12 @@
 //! dashboards and exports read only these tables and never hydrate
 //! documents.
 
+use mopai_shared::model::RiskLevel;
+use mopai_shared::risk::RuleId;
 use rusqlite::{OptionalExtension, params};
 
 use super::WriteTx;
+use super::text::{parsed, parsed_list, parsed_opt};
 use crate::projection::annex::AnnexRecord;
 
 /// Migration step that creates the projection tables.
@@ -81,11 +84,11 @@ pub struct FacilityRow {
     pub visit_count: u32,
     pub interviews: u32,
     pub last_visit_at: Option<String>,
-    pub computed_level: String,
-    pub confirmed_level: Option<String>,
-    pub effective_level: String,
-    /// Fired rule codes, comma-separated, in table order.
-    pub fired: String,
+    pub computed_level: RiskLevel,
+    pub confirmed_level: Option<RiskLevel>,
+    pub effective_level: RiskLevel,
+    /// The rules that fired, in table order (stored as comma-joined codes).
+    pub fired: Vec<RuleId>,
     pub must_report: bool,
     pub annex: AnnexRecord,
 }
@@ -150,10 +153,14 @@ impl WriteTx<'_> {
                 f.visit_count,
                 f.interviews,
                 f.last_visit_at,
-                f.computed_level,
-                f.confirmed_level,
-                f.effective_level,
-                f.fired,
+                f.computed_level.code(),
+                f.confirmed_level.map(RiskLevel::code),
+                f.effective_level.code(),
+                f.fired
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 f.must_report,
                 seq,
                 annex
@@ -397,10 +404,10 @@ fn facility_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FacilityRow> {
         visit_count: r.get(7)?,
         interviews: r.get(8)?,
         last_visit_at: r.get(9)?,
-        computed_level: r.get(10)?,
-        confirmed_level: r.get(11)?,
-        effective_level: r.get(12)?,
-        fired: r.get(13)?,
+        computed_level: parsed(r, 10)?,
+        confirmed_level: parsed_opt(r, 11)?,
+        effective_level: parsed(r, 12)?,
+        fired: parsed_list(r, 13)?,
         must_report: r.get(14)?,
         annex: serde_json::from_str(&annex).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(15, rusqlite::types::Type::Text, Box::new(e))

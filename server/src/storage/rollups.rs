@@ -13,9 +13,7 @@ use mopai_shared::dashboard::{
     CategoryCounts, Dashboard, DisposalCounts, LevelCounts, PhaseStatus, TownshipProgress,
 };
 use mopai_shared::ids::TownshipId;
-use mopai_shared::model::{
-    Category, CountySettings, Day, MeasureKind, Phase, RiskLevel, Schedule, Timestamp,
-};
+use mopai_shared::model::{Category, CountySettings, Day, MeasureKind, Phase, Schedule, Timestamp};
 use mopai_shared::risk::plan::plan_required;
 use rusqlite::types::Type;
 
@@ -134,7 +132,7 @@ pub fn progress_of<'a>(
         p.visited += u32::from(a.visits.submitted > 0);
         p.reviewed += u32::from(a.visits.approved);
         p.interviews += row.interviews;
-        p.levels.add(level_of(&row.effective_level));
+        p.levels.add(row.effective_level);
         p.reported_to_county += u32::from(a.review.reported_to_county_at.is_some());
         p.disposal.add(&disposal_of(row, today));
     }
@@ -179,7 +177,7 @@ fn disposal_of(row: &FacilityRow, today: Day) -> DisposalCounts {
     let plan = &row.annex.plan;
     // By the effective level, as the lead's pages count: a lead who raises a
     // level asks for a plan before the rules do.
-    let needs_plan = plan_required(row.must_report, level_of(&row.effective_level));
+    let needs_plan = plan_required(row.must_report, row.effective_level);
     let done = |kind| u32::from(plan.done(kind));
     DisposalCounts {
         plans_due: u32::from(needs_plan),
@@ -192,12 +190,6 @@ fn disposal_of(row: &FacilityRow, today: Day) -> DisposalCounts {
         banned_or_closed: done(MeasureKind::BanOrClose),
         resolved: u32::from(plan.resolved_on.is_some()),
     }
-}
-
-/// A stored level code; an unreadable one counts as green rather than
-/// failing the whole dashboard (`mismatches` reports such a row).
-pub fn level_of(code: &str) -> RiskLevel {
-    RiskLevel::from_code(code).unwrap_or(RiskLevel::Green)
 }
 
 pub(super) fn phase_status(

@@ -31,3 +31,20 @@ where
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))),
     }
 }
+
+/// A comma-joined list of one-string-form values (empty text: none).
+pub(super) fn parsed_list<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<T>>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))
+            })
+        })
+        .collect()
+}
