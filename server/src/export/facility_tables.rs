@@ -7,7 +7,7 @@ use super::sheet::{
     Cell, Column, Sheet, Total, count, day, join, label, labels, money, render, text, yes_no,
 };
 use super::{Snapshot, Table};
-use crate::projection::annex::AnnexRecord;
+use crate::storage::annex_record::AnnexRecord;
 use crate::storage::projections::FacilityRow;
 
 /// One facility as a table row sees it.

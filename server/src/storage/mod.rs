@@ -10,6 +10,7 @@
 //! - [`schema`]: embedded migrations, applied on open.
 //! - [`docs`]: Automerge documents as change chunks, the server sequence.
 //! - [`projections`]: facility, visit and assessment rows that roll-ups and exports read.
+//! - [`annex_record`]: the annex facts stored as JSON with each facility row.
 //! - [`rollups`]: per-township progress, levels, disposal counters.
 //! - [`dashboard_parts`]: the dashboard as a sum of per-township parts (levels per category, visits per phase and day).
 //! - [`heads`]: each document's heads, for the provenance of an export.
@@ -23,6 +24,7 @@
 //! - [`meta`]: small server-wide facts (the county's id).
 
 pub mod actors;
+pub mod annex_record;
 pub mod audit;
 pub mod blobs;
 pub mod dashboard_parts;

@@ -10,8 +10,8 @@ use mopai_shared::risk::RuleId;
 use rusqlite::{OptionalExtension, params};
 
 use super::WriteTx;
+use super::annex_record::AnnexRecord;
 use super::text::{parsed, parsed_list, parsed_opt};
-use crate::projection::annex::AnnexRecord;
 
 /// Migration step that creates the projection tables.
 pub const SCHEMA: &str = "CREATE TABLE facilities (
