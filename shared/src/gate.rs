@@ -170,11 +170,7 @@ fn text_lengths(body: &Body) -> Result<(), Fault> {
     while let Some((path, value)) = stack.pop() {
         match value {
             serde_json::Value::String(text) if text.chars().count() > MAX_TEXT_CHARS => {
-                return Err(Fault::new(
-                    RefusalCode::TooLarge,
-                    path,
-                    format!("{} 字，最多 {MAX_TEXT_CHARS} 字", text.chars().count()),
-                ));
+                return Err(text_too_long(&path, text.chars().count()));
             }
             serde_json::Value::Array(items) => stack.extend(
                 items
@@ -253,6 +249,16 @@ fn unique<T: Display + Eq + std::hash::Hash>(
     Ok(())
 }
 
+/// A text over [`MAX_TEXT_CHARS`] at `field` (a path from the root or the body).
+fn text_too_long(field: &str, chars: usize) -> Fault {
+    let relative = field.strip_prefix("body.").unwrap_or(field);
+    Fault::new(
+        RefusalCode::TooLarge,
+        relative,
+        format!("{chars} 字，最多 {MAX_TEXT_CHARS} 字"),
+    )
+}
+
 /// Walks every value of the document, concurrent ones included, with an
 /// explicit stack so that no nesting can exhaust the call stack. Sizes are
 /// counted as values are met, key bytes included, and a path is written out
@@ -274,10 +280,7 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
             ObjType::Text => {
                 let chars = doc.length(&obj);
                 if chars > MAX_TEXT_CHARS {
-                    return Err(too_large(
-                        &path,
-                        format!("{chars} 字，最多 {MAX_TEXT_CHARS} 字"),
-                    ));
+                    return Err(text_too_long(&path, chars));
                 }
                 total += chars * 4;
                 continue;
@@ -321,10 +324,7 @@ pub fn check_sizes<D: ReadDoc>(doc: &D) -> Result<(), Fault> {
                         ScalarValue::Str(text) => {
                             let chars = text.chars().count();
                             if chars > MAX_TEXT_CHARS {
-                                return Err(too_large(
-                                    &child_path(&prop),
-                                    format!("{chars} 字，最多 {MAX_TEXT_CHARS} 字"),
-                                ));
+                                return Err(text_too_long(&child_path(&prop), chars));
                             }
                             total += text.len();
                         }
