@@ -218,14 +218,12 @@ fn store(storage: &mopai_server::storage::Storage, batch: &mut [Made]) -> Result
             let mut ids = Vec::with_capacity(batch.len());
             let mut seq = 0;
             for made in batch.iter_mut() {
-                let id = made.id.to_string();
                 seq = tx.append_changes(DocWrite {
-                    id: &id,
-                    kind: made.id.kind.code(),
+                    id: made.id,
                     doc: &mut made.doc,
                     base_heads: &[],
                 })?;
-                tx.record_doc_scope(&id, Scope::Township(made.township))?;
+                tx.record_doc_scope(made.id, Scope::Township(made.township))?;
                 ids.push(made.id);
             }
             mopai_server::projection::refresh(tx, &ids, seq)?;

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use mopai_shared::dashboard::Dashboard;
 use mopai_shared::model::{Day, Timestamp};
 
-use crate::storage::WriteTx;
+use crate::storage::ReadTx;
 use crate::storage::dashboard_parts::Parts;
 use crate::storage::rollups::Area;
 
@@ -34,7 +34,7 @@ struct Cached {
 impl DashboardCache {
     /// The county's dashboard at `now`, read in `tx`, which must not have
     /// read anything yet.
-    pub fn county(&self, tx: &WriteTx<'_>, now: Timestamp) -> rusqlite::Result<Dashboard> {
+    pub fn county(&self, tx: &ReadTx<'_>, now: Timestamp) -> crate::storage::Result<Dashboard> {
         // Locked before the transaction's first statement, which is when
         // SQLite takes its snapshot: snapshots then follow the order of the
         // lock, and the cache never meets one older than itself. Concurrent

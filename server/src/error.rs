@@ -49,7 +49,7 @@ pub enum AppError {
     /// Any other database failure. Disk full, I/O errors and a busy
     /// database become [`AppError::Unavailable`] instead (see the `From` impl).
     #[error("storage: {0}")]
-    Storage(rusqlite::Error),
+    Storage(crate::storage::Error),
 
     #[error("internal: {0}")]
     Internal(String),
@@ -124,30 +124,15 @@ impl AppError {
 /// A full disk, an I/O error or a database too busy to answer is a condition
 /// of the server, not a bug: the transaction rolled back, nothing was stored,
 /// and the client should retry later (503), keeping its data.
-impl From<rusqlite::Error> for AppError {
-    fn from(e: rusqlite::Error) -> Self {
-        if storage_unavailable(&e) {
+impl From<crate::storage::Error> for AppError {
+    fn from(e: crate::storage::Error) -> Self {
+        if e.is_unavailable() {
             tracing::warn!(error = %e, "storage unavailable; nothing stored");
             AppError::Unavailable
         } else {
             AppError::Storage(e)
         }
     }
-}
-
-fn storage_unavailable(e: &rusqlite::Error) -> bool {
-    use rusqlite::ErrorCode as C;
-    matches!(
-        e.sqlite_error_code(),
-        Some(
-            C::DiskFull
-                | C::SystemIoFailure
-                | C::DatabaseBusy
-                | C::DatabaseLocked
-                | C::ReadOnly
-                | C::CannotOpen
-        )
-    )
 }
 
 impl From<WireError> for AppError {
@@ -197,8 +182,8 @@ pub type AppResult<T> = Result<T, AppError>;
 mod tests {
     use super::*;
 
-    fn sqlite(code: i32) -> rusqlite::Error {
-        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    fn sqlite(code: i32) -> crate::storage::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None).into()
     }
 
     #[test]
@@ -219,7 +204,7 @@ mod tests {
         for error in [
             sqlite(ffi::SQLITE_CONSTRAINT),
             sqlite(ffi::SQLITE_CORRUPT),
-            rusqlite::Error::QueryReturnedNoRows,
+            rusqlite::Error::QueryReturnedNoRows.into(),
         ] {
             let (status, _) = AppError::from(error).status_and_body();
             assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);

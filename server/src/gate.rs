@@ -60,8 +60,8 @@ impl From<Fault> for GateError {
     }
 }
 
-impl From<rusqlite::Error> for GateError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::storage::Error> for GateError {
+    fn from(e: crate::storage::Error) -> Self {
         Self::App(e.into())
     }
 }
@@ -206,7 +206,7 @@ fn owner_scope(tx: &WriteTx<'_>, header: &DocHeader) -> GateResult<Scope> {
         },
         DocKind::Review | DocKind::County => {
             let facility = DocId::facility(FacilityId::from_uuid(header.entity));
-            match tx.doc_scope(&facility.to_string())? {
+            match tx.doc_scope(facility)? {
                 Some(RecordedScope::Scope(s @ Scope::Township(_))) => s,
                 _ => return Err(not_in_scope().into()),
             }
@@ -266,15 +266,14 @@ pub fn store(
     c: &mut Candidate<'_>,
     admitted: &Admitted,
 ) -> Result<StoredDocMeta, AppError> {
-    let id = c.id.to_string();
+    let id = c.id;
     let now = unix_now();
     let seq = tx.append_changes(DocWrite {
-        id: &id,
-        kind: c.id.kind.code(),
+        id,
         doc: c.doc,
         base_heads: c.base_heads,
     })?;
-    tx.record_doc_scope(&id, admitted.header.township)?;
+    tx.record_doc_scope(id, admitted.header.township)?;
     if let Body::Facility(facility) = &admitted.body {
         let facility_id =
             c.id.facility_id()
@@ -298,7 +297,7 @@ pub fn store(
     )?;
     Ok(StoredDocMeta {
         id,
-        kind: c.id.kind.code().to_owned(),
+        kind: id.kind,
         seq,
     })
 }

@@ -17,7 +17,7 @@
 //! - [`dashboard_cache`]: the county dashboard's per-township parts, recomputed only where written since.
 //! - [`leads`]: the broadcast of new red/orange leads that `GET /api/events` streams.
 //! - [`export`]: the five annex tables as XLSX and CSV, a provenance sheet, a zip of all five.
-//! - [`storage`]: every rusqlite call: schema, documents, sequence numbers.
+//! - [`storage`]: every database call, on SQLite or PostgreSQL: schema, documents, sequence numbers.
 //! - [`sync`]: the server half of the sync protocol.
 //! - [`tls`]: HTTPS with rustls when a certificate and key are configured.
 //! - [`listen`]: accepting connections (plain or TLS) with header and handshake timeouts.

@@ -48,11 +48,11 @@ use mopai_shared::model::{
 use mopai_shared::risk::{LevelView, classify};
 
 use crate::error::{AppError, AppResult};
-use crate::storage::WriteTx;
 use crate::storage::projections::{
     AssessmentRow, FacilityProjection, FacilityRow, TownshipLogRow, VisitRow,
 };
 use crate::storage::scope::RecordedScope;
+use crate::storage::{ReadTx, WriteTx};
 
 /// Re-projects everything `written` touched: each facility of a facility,
 /// review or county document, each township log, and on a settings change
@@ -63,12 +63,11 @@ pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<L
     let settings_changed = written.iter().any(|d| d.kind == DocKind::Settings);
     let mut found = Problems::new();
     let settings = settings(tx, &mut found)?;
-    if settings_changed {
-        let (id, json) = settings_projection(tx, &settings)?;
-        tx.put_settings(&id, &json, seq)?;
+    if settings_changed && let Some((id, json)) = settings_projection(tx, &settings)? {
+        tx.put_settings(id, &json, seq)?;
     }
     for log in written.iter().filter(|d| d.kind == DocKind::TownshipLog) {
-        if let Some(row) = township_log(tx, &log.to_string(), &mut found)? {
+        if let Some(row) = township_log(tx, *log, &mut found)? {
             tx.put_township_log(&row, seq)?;
         }
     }
@@ -82,9 +81,7 @@ pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<L
         let Some(projection) = compute(tx, facility, &settings, &mut found)? else {
             continue;
         };
-        let before = tx
-            .effective_level(&projection.facility.id)?
-            .and_then(|l| RiskLevel::from_code(&l));
+        let before = tx.effective_level(&projection.facility.id)?;
         tx.put_projection(&projection, seq)?;
         if let Some(lead) = new_lead(tx, &projection.facility, before, seq, &settings)? {
             leads.push(lead);
@@ -96,7 +93,7 @@ pub fn refresh(tx: &WriteTx<'_>, written: &[DocId], seq: u64) -> AppResult<Vec<L
 
 /// A lead when the effective level is orange or red and higher than before.
 fn new_lead(
-    tx: &WriteTx<'_>,
+    tx: &ReadTx<'_>,
     row: &FacilityRow,
     before: Option<RiskLevel>,
     seq: u64,
@@ -135,7 +132,7 @@ fn new_lead(
 
 /// Projections that differ from a fresh computation, named by facility id,
 /// `township_log:…` or `settings`; empty when the projections are exact.
-pub fn mismatches(tx: &WriteTx<'_>) -> AppResult<Vec<String>> {
+pub fn mismatches(tx: &ReadTx<'_>) -> AppResult<Vec<String>> {
     let ignored = &mut Problems::new();
     let settings = settings(tx, ignored)?;
     let mut out = Vec::new();
@@ -155,14 +152,14 @@ pub fn mismatches(tx: &WriteTx<'_>) -> AppResult<Vec<String>> {
     );
 
     let mut logs = tx.township_logs()?;
-    for id in tx.doc_ids_of_kind(DocKind::TownshipLog.code())? {
-        let fresh = township_log(tx, &id, ignored)?;
+    for id in tx.doc_ids_of_kind(DocKind::TownshipLog)? {
+        let fresh = township_log(tx, id, ignored)?;
         let stored = logs
             .iter()
             .position(|l| l.doc_id == id)
             .map(|i| logs.swap_remove(i));
         if stored != fresh {
-            out.push(id);
+            out.push(id.to_string());
         }
     }
     out.extend(
@@ -170,33 +167,31 @@ pub fn mismatches(tx: &WriteTx<'_>) -> AppResult<Vec<String>> {
             .map(|l| format!("{} (no document)", l.doc_id)),
     );
 
-    let has_doc = !tx.doc_ids_of_kind(DocKind::Settings.code())?.is_empty();
-    let fresh = has_doc
-        .then(|| settings_projection(tx, &settings))
-        .transpose()?;
-    if tx.projected_settings()? != fresh {
+    if tx.projected_settings()? != settings_projection(tx, &settings)? {
         out.push("settings".to_owned());
     }
     Ok(out)
 }
 
-/// The settings row: the document's id and the settings as JSON.
-fn settings_projection(tx: &WriteTx<'_>, settings: &CountySettings) -> AppResult<(String, String)> {
-    let id = tx
-        .doc_ids_of_kind(DocKind::Settings.code())?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+/// The settings row: the document's id and the settings as JSON; `None`
+/// while no settings document is stored.
+fn settings_projection(
+    tx: &ReadTx<'_>,
+    settings: &CountySettings,
+) -> AppResult<Option<(DocId, String)>> {
+    let Some(id) = tx.doc_ids_of_kind(DocKind::Settings)?.into_iter().next() else {
+        return Ok(None);
+    };
     let json = serde_json::to_string(settings)
         .map_err(|e| AppError::Internal(format!("settings to JSON: {e}")))?;
-    Ok((id, json))
+    Ok(Some((id, json)))
 }
 
 /// A township log's row, or `None` when the document is missing or does not
 /// hydrate.
 fn township_log(
-    tx: &WriteTx<'_>,
-    id: &str,
+    tx: &ReadTx<'_>,
+    id: DocId,
     found: &mut Problems,
 ) -> AppResult<Option<TownshipLogRow>> {
     let Some(Loaded {
@@ -207,29 +202,29 @@ fn township_log(
     };
     Ok(Some(TownshipLogRow {
         township: scope.to_string(),
-        doc_id: id.to_owned(),
+        doc_id: id,
         activities: log.activities.len() as u32,
         participants: log.activities.iter().map(|a| a.participants).sum(),
     }))
 }
 
-fn all_facilities(tx: &WriteTx<'_>) -> AppResult<BTreeSet<FacilityId>> {
+fn all_facilities(tx: &ReadTx<'_>) -> AppResult<BTreeSet<FacilityId>> {
     Ok(tx
-        .doc_ids_of_kind(DocKind::Facility.code())?
+        .doc_ids_of_kind(DocKind::Facility)?
         .iter()
-        .filter_map(|id| id.parse::<DocId>().ok()?.facility_id())
+        .filter_map(DocId::facility_id)
         .collect())
 }
 
-fn settings(tx: &WriteTx<'_>, found: &mut Problems) -> AppResult<CountySettings> {
-    let ids = tx.doc_ids_of_kind(DocKind::Settings.code())?;
+fn settings(tx: &ReadTx<'_>, found: &mut Problems) -> AppResult<CountySettings> {
+    let ids = tx.doc_ids_of_kind(DocKind::Settings)?;
     match ids.first() {
-        Some(id) => Ok(body::<CountySettings>(tx, id, found)?.unwrap_or_default()),
+        Some(id) => Ok(body::<CountySettings>(tx, *id, found)?.unwrap_or_default()),
         None => Ok(CountySettings::default()),
     }
 }
 
-fn body<B: DocBody>(tx: &WriteTx<'_>, id: &str, found: &mut Problems) -> AppResult<Option<B>> {
+fn body<B: DocBody>(tx: &ReadTx<'_>, id: DocId, found: &mut Problems) -> AppResult<Option<B>> {
     Ok(document::<B>(tx, id, found)?.map(|d| d.body))
 }
 
@@ -246,8 +241,8 @@ struct Loaded<B> {
 /// in `found` with its reason, and still projected when it hydrates, so it
 /// is never silently missing.
 fn document<B: DocBody>(
-    tx: &WriteTx<'_>,
-    id: &str,
+    tx: &ReadTx<'_>,
+    id: DocId,
     found: &mut Problems,
 ) -> AppResult<Option<Loaded<B>>> {
     let Some(doc): Option<AutoCommit> = tx
@@ -265,7 +260,7 @@ fn document<B: DocBody>(
     };
     let fault = match checked {
         Ok((header, body)) => {
-            found.push((id.to_owned(), Some(header.township), None));
+            found.push((id, Some(header.township), None));
             return Ok(B::from_body(body).map(|body| Loaded {
                 scope: header.township,
                 body,
@@ -275,7 +270,7 @@ fn document<B: DocBody>(
         Err(fault) => fault,
     };
     let township = read_header(&doc).ok().map(|h| h.township);
-    found.push((id.to_owned(), township, Some(fault.message)));
+    found.push((id, township, Some(fault.message)));
     match hydrate_doc::<B, _>(&doc) {
         Ok(d) => Ok(Some(Loaded {
             scope: d.header.township,
@@ -283,7 +278,7 @@ fn document<B: DocBody>(
             conflicts,
         })),
         Err(e) => {
-            tracing::warn!(doc = id, error = %e, "stored document does not hydrate");
+            tracing::warn!(doc = %id, error = %e, "stored document does not hydrate");
             Ok(None)
         }
     }
@@ -294,22 +289,21 @@ fn document<B: DocBody>(
 /// record's township from its facility) is left out and listed as a problem,
 /// so it can never set another township's facility's level.
 fn belonging<B: DocBody>(
-    tx: &WriteTx<'_>,
+    tx: &ReadTx<'_>,
     id: DocId,
     scope: Scope,
     found: &mut Problems,
 ) -> AppResult<Option<Loaded<B>>> {
-    let text = id.to_string();
-    match tx.doc_scope(&text)? {
+    match tx.doc_scope(id)? {
         None => Ok(None),
-        Some(RecordedScope::Scope(s)) if s == scope => document::<B>(tx, &text, found),
+        Some(RecordedScope::Scope(s)) if s == scope => document::<B>(tx, id, found),
         Some(recorded) => {
             let township = match recorded {
                 RecordedScope::Scope(s) => Some(s),
                 RecordedScope::Unrecorded => None,
             };
             let reason = "记录所属乡镇与其机构不一致，未计入".to_owned();
-            found.push((text, township, Some(reason)));
+            found.push((id, township, Some(reason)));
             Ok(None)
         }
     }
@@ -317,14 +311,14 @@ fn belonging<B: DocBody>(
 
 /// What projecting found about each document it read: `None` when it
 /// passes the gate's content checks, or the reason it does not.
-type Problems = Vec<(String, Option<Scope>, Option<String>)>;
+type Problems = Vec<(DocId, Option<Scope>, Option<String>)>;
 
 fn record_problems(tx: &WriteTx<'_>, found: Problems) -> AppResult<()> {
     let now = crate::clock::unix_now();
     for (doc, township, reason) in found {
         match reason {
-            Some(reason) => tx.put_problem(&doc, township, &reason, now)?,
-            None => tx.clear_problem(&doc)?,
+            Some(reason) => tx.put_problem(doc, township, &reason, now)?,
+            None => tx.clear_problem(doc)?,
         }
     }
     Ok(())
@@ -332,17 +326,17 @@ fn record_problems(tx: &WriteTx<'_>, found: Problems) -> AppResult<()> {
 
 /// The rows of one facility, or `None` when its facility document is missing.
 fn compute(
-    tx: &WriteTx<'_>,
+    tx: &ReadTx<'_>,
     facility_id: FacilityId,
     settings: &CountySettings,
     found: &mut Problems,
 ) -> AppResult<Option<FacilityProjection>> {
-    let facility_doc = DocId::facility(facility_id).to_string();
+    let facility_doc = DocId::facility(facility_id);
     let Some(Loaded {
         scope,
         body: facility,
         conflicts: mut open,
-    }) = document::<Facility>(tx, &facility_doc, found)?
+    }) = document::<Facility>(tx, facility_doc, found)?
     else {
         return Ok(None);
     };

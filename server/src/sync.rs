@@ -212,7 +212,7 @@ fn exchange(tx: &WriteTx<'_>, user: &AuthUser, request: &SyncRequest) -> AppResu
             protocol: PROTOCOL_VERSION,
             checkpoint,
             docs: replies,
-            changed: changed.into_iter().map(|m| m.id).collect(),
+            changed: changed.into_iter().map(|m| m.id.to_string()).collect(),
             more,
             refused,
         },
@@ -239,13 +239,12 @@ enum Received {
 /// state: what the stored document has (an empty one for a document the
 /// user may not read, exactly as for an unknown id).
 fn stored_answer(tx: &WriteTx<'_>, user: &AuthUser, id: DocId) -> AppResult<Option<DocMessage>> {
-    let text = id.to_string();
     let readable = tx
-        .doc_scope(&text)?
+        .doc_scope(id)?
         .is_some_and(|scope| policy::authorize_read(user, scope).is_ok());
     let mut doc = match readable {
         true => tx
-            .load_doc(&text)
+            .load_doc(id)
             .map_err(|e| AppError::Internal(e.to_string()))?
             .unwrap_or_else(AutoCommit::new),
         false => AutoCommit::new(),
@@ -254,7 +253,7 @@ fn stored_answer(tx: &WriteTx<'_>, user: &AuthUser, id: DocId) -> AppResult<Opti
         .sync()
         .generate_sync_message(&mut State::new())
         .map(|m| DocMessage {
-            doc: text,
+            doc: id.to_string(),
             message: m.encode(),
         }))
 }
@@ -270,7 +269,6 @@ fn receive_one(
     incoming: &DocMessage,
     budget: &mut Budget,
 ) -> GateResult<Received> {
-    let id_text = incoming.doc.as_str();
     let Writer::Phone { user, .. } = writer else {
         return Err(AppError::Internal("a sync is written by a phone".into()).into());
     };
@@ -278,7 +276,7 @@ fn receive_one(
     // not exist: the same empty document answers, and changes to it are
     // refused like changes to any document outside their scope.
     let readable = tx
-        .doc_scope(id_text)?
+        .doc_scope(id)?
         .map(|scope| policy::authorize_read(user, scope).is_ok());
     let message = Message::decode(&incoming.message).map_err(message_invalid)?;
     // Hash counts and Bloom filter shapes: a crafted message could make
@@ -286,7 +284,7 @@ fn receive_one(
     limits::check_message(&message).map_err(message_invalid)?;
     let mut doc = match readable {
         Some(true) => tx
-            .load_doc(id_text)
+            .load_doc(id)
             .map_err(|e| AppError::Internal(e.to_string()))?
             .unwrap_or_else(AutoCommit::new),
         _ => AutoCommit::new(),

@@ -197,7 +197,7 @@ fn check_database(data: &Path, ledger: &Ledger, figures: &mut Figures, full: boo
         .read(|tx| tx.changed_since(figures.checked_seq, usize::MAX >> 1))
         .expect("read")
         .into_iter()
-        .map(|m| m.id)
+        .map(|m| m.id.to_string())
         .collect();
     figures.checked_seq = storage.read(|tx| tx.current_seq()).expect("seq");
     figures
@@ -343,7 +343,7 @@ async fn kill_9_during_sync_loses_no_acknowledged_change() {
         for (id, replica) in &mut phone.replicas {
             docs += 1;
             let stored = storage
-                .read(|tx| tx.load_doc(id))
+                .read(|tx| tx.load_doc(id.parse().expect("a document id")))
                 .expect("load")
                 .map(|mut d| d.get_heads());
             if stored.as_deref() != Some(&replica.doc.get_heads()[..]) {

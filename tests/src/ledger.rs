@@ -82,17 +82,20 @@ impl Ledger {
                 // Answered, but nothing of it was ever stored to acknowledge.
                 continue;
             }
+            let id: mopai_shared::ids::DocId = doc
+                .parse()
+                .unwrap_or_else(|e| panic!("ledger id {doc}: {e}"));
             if let Some(only) = only
                 && !only.contains(doc)
             {
-                let row = storage.read(|tx| tx.doc_meta(doc)).expect("read");
+                let row = storage.read(|tx| tx.doc_meta(id)).expect("read");
                 if row.is_none() {
                     lost.push(format!("{doc}: the whole document"));
                 }
                 continue;
             }
             let mut stored = storage
-                .read(|tx| tx.load_doc(doc))
+                .read(|tx| tx.load_doc(id))
                 .unwrap_or_else(|e| panic!("load {doc}: {e}"));
             let wanted = self
                 .changes

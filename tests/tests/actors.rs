@@ -182,7 +182,7 @@ async fn one_refused_document_leaves_the_others_stored() {
     let stored = s
         .server
         .storage()
-        .read(|tx| tx.doc_scope(&review.to_string()))
+        .read(|tx| tx.doc_scope(review.to_string().parse().expect("a document id")))
         .unwrap();
     assert_eq!(stored, None, "the review left no trace");
     assert!(

@@ -61,7 +61,7 @@ impl World {
     fn doc_seq(&self, id: &str) -> Option<u64> {
         self.server
             .storage()
-            .read(|tx| tx.doc_meta(id))
+            .read(|tx| tx.doc_meta(id.parse().expect("a document id")))
             .unwrap()
             .map(|m| m.seq)
     }
@@ -72,7 +72,6 @@ impl World {
             .storage()
             .read(|tx| tx.effective_level(id))
             .unwrap()
-            .and_then(|l| RiskLevel::from_code(&l))
     }
 
     fn assert_projections_exact(&self) {
@@ -520,12 +519,11 @@ async fn a_stored_document_that_no_longer_projects_is_listed_and_counted() {
         .storage()
         .write(|tx| {
             tx.append_changes(mopai_server::storage::DocWrite {
-                id: &id,
-                kind: "facility",
+                id: doc_id,
                 doc: &mut doc,
                 base_heads: &[],
             })?;
-            tx.record_doc_scope(&id, Scope::Township(w.kaiyun))?;
+            tx.record_doc_scope(doc_id, Scope::Township(w.kaiyun))?;
             // As before this build: the rules were never checked.
             tx.set_meta("gate_rules_scanned", "0")
         })

@@ -12,7 +12,7 @@ use mopai_server::config::Durability;
 use mopai_server::storage::Storage;
 use mopai_server::storage::scope::RecordedScope;
 use mopai_shared::doc::Scope;
-use mopai_shared::ids::{DocId, TownshipId};
+use mopai_shared::ids::TownshipId;
 use mopai_shared::model::{Category, Day, Facility, LegalForm, ListingSource};
 use mopai_shared::validate::uscc_check_char;
 use mopai_tests::device::Device;
@@ -58,11 +58,11 @@ impl Db {
         self.storage
             .read(|tx| {
                 let mut out = Vec::new();
-                for (id, scope) in tx.docs_of_kind("facility")? {
+                for (id, scope) in tx.docs_of_kind(mopai_shared::doc::DocKind::Facility)? {
                     let RecordedScope::Scope(scope) = scope else {
                         panic!("imported facility without a scope")
                     };
-                    let doc = docs::read::<Facility>(tx, id.parse::<DocId>().unwrap())?.unwrap();
+                    let doc = docs::read::<Facility>(tx, id)?.unwrap();
                     out.push((scope, doc.body));
                 }
                 Ok::<_, AdminError>(out)
@@ -449,13 +449,8 @@ async fn demo_seeds_a_county_once_and_its_logins_work() {
         .storage()
         .read(|tx| {
             let mut out = Vec::new();
-            for (id, _) in tx.docs_of_kind("facility")? {
-                out.push(
-                    docs::read::<Facility>(tx, id.parse().unwrap())?
-                        .unwrap()
-                        .body
-                        .category,
-                );
+            for (id, _) in tx.docs_of_kind(mopai_shared::doc::DocKind::Facility)? {
+                out.push(docs::read::<Facility>(tx, id)?.unwrap().body.category);
             }
             Ok::<_, AdminError>(out)
         })
@@ -466,7 +461,10 @@ async fn demo_seeds_a_county_once_and_its_logins_work() {
         categories.len() >= 4,
         "every category and one still unknown: {categories:?}"
     );
-    assert!(docs.iter().any(|d| d.kind == "settings"));
+    assert!(
+        docs.iter()
+            .any(|d| d.kind == mopai_shared::doc::DocKind::Settings)
+    );
 
     let mut phone = Device::new(server.url("/api/sync"));
     phone

@@ -43,8 +43,8 @@ fn server_docs(server: &TestServer) -> ServerDocs {
         .read(|tx| {
             let mut out = BTreeMap::new();
             for meta in tx.changed_since(0, 1 << 30)? {
-                let mut doc = tx.load_doc(&meta.id)?.expect("stored doc");
-                out.insert(meta.id, (meta.seq, doc.get_heads()));
+                let mut doc = tx.load_doc(meta.id)?.expect("stored doc");
+                out.insert(meta.id.to_string(), (meta.seq, doc.get_heads()));
             }
             Ok::<_, LoadError>(out)
         })

@@ -80,7 +80,7 @@ async fn a_refused_entry_is_shown_kept_and_stored_once_fixed() {
     let stored = |id: &str| {
         server
             .storage()
-            .read(|tx| tx.doc_meta(id))
+            .read(|tx| tx.doc_meta(id.parse().expect("a document id")))
             .unwrap()
             .is_some()
     };

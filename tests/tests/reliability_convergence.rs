@@ -364,7 +364,7 @@ async fn run_case(shared: &Shared, script: &Script, figures: &mut Figures) -> Re
     let mut diverged = Vec::new();
     for id in &docs {
         let mut stored = storage
-            .read(|tx| tx.load_doc(id))
+            .read(|tx| tx.load_doc(id.parse().expect("a document id")))
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{id} never reached the server"))?;
         let heads = stored.get_heads();
@@ -532,7 +532,7 @@ async fn a_document_written_by_another_phone_during_a_session_is_pulled() {
 
     let mut stored = server
         .storage()
-        .read(|tx| tx.load_doc(&d))
+        .read(|tx| tx.load_doc(d.parse().expect("a document id")))
         .expect("read")
         .expect("stored");
     let held = a.replicas.get_mut(&d).expect("held").doc.get_heads();

@@ -141,7 +141,7 @@ impl World {
     fn stored(&self, id: &str) -> AutoCommit {
         self.server
             .storage()
-            .read(|tx| tx.load_doc(id))
+            .read(|tx| tx.load_doc(id.parse().expect("a document id")))
             .expect("read")
             .expect("stored")
     }

@@ -199,7 +199,7 @@ async fn replayed_duplicated_and_reordered_requests_store_nothing_twice() {
     let mut stored = world
         .server
         .storage()
-        .read(|tx| tx.load_doc(&id))
+        .read(|tx| tx.load_doc(id.parse().expect("a document id")))
         .expect("read")
         .expect("stored");
     let local = &mut world.phone.replicas.get_mut(&id).expect("replica").doc;

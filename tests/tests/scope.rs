@@ -202,7 +202,7 @@ impl World {
         let mut doc = self
             .server
             .storage()
-            .read(|tx| tx.load_doc(id))
+            .read(|tx| tx.load_doc(id.parse().expect("a document id")))
             .unwrap()
             .expect("seeded document");
         doc.save()
@@ -484,7 +484,9 @@ fn assert_unchanged_unless_allowed(
 ) {
     let after = world.snapshot();
     if allowed {
-        let seq_of = |s: &(u64, Vec<StoredDocMeta>)| s.1.iter().find(|m| m.id == id).map(|m| m.seq);
+        let seq_of = |s: &(u64, Vec<StoredDocMeta>)| {
+            s.1.iter().find(|m| m.id.to_string() == id).map(|m| m.seq)
+        };
         assert!(
             seq_of(&after) > seq_of(before),
             "{cell}: allowed, but nothing was stored"

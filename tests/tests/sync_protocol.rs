@@ -31,7 +31,7 @@ async fn township_with(users: &[(&str, Role)]) -> (TestServer, TownshipId, Vec<D
 fn server_heads(server: &TestServer, id: &str) -> Vec<automerge::ChangeHash> {
     let mut doc = server
         .storage()
-        .read(|tx| tx.load_doc(id))
+        .read(|tx| tx.load_doc(id.parse().expect("a document id")))
         .expect("read")
         .expect("stored");
     doc.get_heads()
@@ -209,7 +209,7 @@ async fn cut_requests_retried_lose_nothing_and_duplicate_nothing() {
     for id in &ids {
         let mut stored = server
             .storage()
-            .read(|tx| tx.load_doc(id))
+            .read(|tx| tx.load_doc(id.parse().expect("a document id")))
             .unwrap()
             .unwrap();
         stored_changes += stored.get_changes(&[]).len();

@@ -89,7 +89,7 @@ pub fn add(storage: &Storage, account: NewAccount<'_>, password: &str) -> AdminR
     })
 }
 
-fn find(tx: &crate::storage::WriteTx<'_>, username: &str) -> AdminResult<UserRow> {
+fn find(tx: &crate::storage::ReadTx<'_>, username: &str) -> AdminResult<UserRow> {
     let username = normalize_username(username);
     tx.user_by_username(&username)?
         .ok_or_else(|| AdminError::invalid(format!("没有用户 {username}")))

@@ -16,7 +16,7 @@ use mopai_shared::model::CountySettings;
 use super::{AdminError, AdminResult};
 use crate::clock::unix_now;
 use crate::gate::{self, Candidate, GateError, Writer};
-use crate::storage::WriteTx;
+use crate::storage::{ReadTx, WriteTx};
 
 /// The meta key of the county's id, which names its settings document.
 pub const COUNTY_ID_KEY: &str = "county_id";
@@ -114,13 +114,13 @@ impl ServerWriter {
     }
 }
 
-fn load(tx: &WriteTx<'_>, id: DocId) -> AdminResult<Option<AutoCommit>> {
-    tx.load_doc(&id.to_string())
+fn load(tx: &ReadTx<'_>, id: DocId) -> AdminResult<Option<AutoCommit>> {
+    tx.load_doc(id)
         .map_err(|e| AdminError::invalid(format!("文档 {id} 无法读取：{e}")))
 }
 
 /// The stored body of a document, migrated in memory if it is older.
-pub fn read<B: DocBody>(tx: &WriteTx<'_>, id: DocId) -> AdminResult<Option<doc::Document<B>>> {
+pub fn read<B: DocBody>(tx: &ReadTx<'_>, id: DocId) -> AdminResult<Option<doc::Document<B>>> {
     let Some(mut doc) = load(tx, id)? else {
         return Ok(None);
     };
@@ -141,7 +141,7 @@ pub fn settings_id(tx: &WriteTx<'_>) -> AdminResult<DocId> {
     Ok(DocId::settings(county))
 }
 
-fn stored_county_id(tx: &WriteTx<'_>) -> AdminResult<Option<CountyId>> {
+fn stored_county_id(tx: &ReadTx<'_>) -> AdminResult<Option<CountyId>> {
     tx.meta(COUNTY_ID_KEY)?
         .map(|text| {
             text.parse::<CountyId>()
@@ -152,7 +152,7 @@ fn stored_county_id(tx: &WriteTx<'_>) -> AdminResult<Option<CountyId>> {
 
 /// The county settings, if the document exists. Reads only: before the
 /// county has an id, it has no settings either.
-pub fn read_settings(tx: &WriteTx<'_>) -> AdminResult<Option<CountySettings>> {
+pub fn read_settings(tx: &ReadTx<'_>) -> AdminResult<Option<CountySettings>> {
     let Some(county) = stored_county_id(tx)? else {
         return Ok(None);
     };
@@ -167,7 +167,7 @@ pub fn update_settings(
     edit: impl FnOnce(&mut CountySettings),
 ) -> AdminResult<CountySettings> {
     let id = settings_id(tx)?;
-    if tx.doc_scope(&id.to_string())?.is_some() {
+    if tx.doc_scope(id)?.is_some() {
         return writer
             .update(tx, id, edit)?
             .ok_or_else(|| AdminError::invalid("设置文档不存在"));

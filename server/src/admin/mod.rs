@@ -24,7 +24,7 @@ pub enum AdminError {
     #[error(transparent)]
     Import(#[from] import::ImportFailed),
     #[error("数据库错误：{0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] crate::storage::Error),
     /// Boxed: document errors carry Automerge's large error types.
     #[error("文档错误：{0}")]
     Doc(Box<DocError>),

@@ -79,7 +79,7 @@ pub enum CliError {
     #[error(transparent)]
     Admin(#[from] AdminError),
     #[error("数据库错误：{0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] crate::storage::Error),
     #[error("{0}")]
     Usage(String),
 }

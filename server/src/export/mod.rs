@@ -43,7 +43,7 @@ use mopai_shared::ids::UserId;
 use mopai_shared::model::{CountySettings, Timestamp};
 use zip::write::SimpleFileOptions;
 
-use crate::storage::WriteTx;
+use crate::storage::ReadTx;
 use crate::storage::heads::DocHeads;
 use crate::storage::projections::FacilityRow;
 use crate::storage::rollups::Area;
@@ -145,7 +145,7 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn load(tx: &WriteTx<'_>, area: Area, now: Timestamp) -> rusqlite::Result<Self> {
+    pub fn load(tx: &ReadTx<'_>, area: Area, now: Timestamp) -> crate::storage::Result<Self> {
         let settings = tx.settings_in_force()?;
         let townships = tx.township_refs()?;
         let order: BTreeMap<String, usize> = townships

@@ -24,13 +24,13 @@ pub fn scan(storage: &Storage) -> AppResult<usize> {
     if storage.read(|tx| tx.meta(SCANNED_KEY))?.as_deref() == Some(RULES_VERSION) {
         return Ok(0);
     }
-    let mut after = String::new();
+    let mut after = None;
     let mut checked = 0;
     loop {
         let found = storage.read(|tx| {
             let mut found = Vec::new();
-            for id in tx.doc_ids_after(&after, BATCH)? {
-                let Ok(Some(doc)) = tx.load_doc(&id) else {
+            for id in tx.doc_ids_after(after, BATCH)? {
+                let Ok(Some(doc)) = tx.load_doc(id) else {
                     found.push((id, None, Some("文档无法读取".to_owned())));
                     continue;
                 };
@@ -38,22 +38,22 @@ pub fn scan(storage: &Storage) -> AppResult<usize> {
                 let fault = check_document(&doc).err().map(|f| f.message);
                 found.push((id, township, fault));
             }
-            Ok::<_, rusqlite::Error>(found)
+            Ok::<_, crate::storage::Error>(found)
         })?;
         let Some((last, _, _)) = found.last() else {
             break;
         };
-        after = last.clone();
+        after = Some(*last);
         checked += found.len();
         let now = unix_now();
         storage.write(|tx| {
             for (id, township, fault) in &found {
                 match fault {
-                    Some(reason) => tx.put_problem(id, *township, reason, now)?,
-                    None => tx.clear_problem(id)?,
+                    Some(reason) => tx.put_problem(*id, *township, reason, now)?,
+                    None => tx.clear_problem(*id)?,
                 }
             }
-            Ok::<_, rusqlite::Error>(())
+            Ok::<_, crate::storage::Error>(())
         })?;
     }
     storage.write(|tx| tx.set_meta(SCANNED_KEY, RULES_VERSION))?;

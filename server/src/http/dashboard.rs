@@ -21,7 +21,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::AppState;
 use crate::auth::{AuthUser, policy};
 use crate::error::{AppError, AppResult};
-use crate::storage::WriteTx;
+use crate::storage::ReadTx;
 use crate::storage::projections::FacilityRow;
 use crate::storage::rollups::Area;
 use crate::storage::scope::RecordedScope;
@@ -176,7 +176,7 @@ async fn read_rows(
 /// Facility rows as `rows` reads them, and the township names.
 async fn read(
     state: &Arc<AppState>,
-    rows: impl FnOnce(&WriteTx<'_>) -> rusqlite::Result<Vec<(FacilityRow, u64)>> + Send + 'static,
+    rows: impl FnOnce(&ReadTx<'_>) -> crate::storage::Result<Vec<(FacilityRow, u64)>> + Send + 'static,
 ) -> AppResult<(Vec<(FacilityRow, u64)>, Names)> {
     state
         .blocking(move |app| {
@@ -186,7 +186,7 @@ async fn read(
                     .into_iter()
                     .map(|t| (t.id, t.name))
                     .collect();
-                Ok::<_, rusqlite::Error>((rows(tx)?, names))
+                Ok::<_, crate::storage::Error>((rows(tx)?, names))
             })?)
         })
         .await

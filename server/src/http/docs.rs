@@ -42,11 +42,10 @@ pub async fn get(
     let bytes = state
         .blocking(move |app| {
             app.storage.read(|tx| {
-                let id = id.to_string();
-                let scope = tx.doc_scope(&id)?.ok_or(AppError::NotFound)?;
+                let scope = tx.doc_scope(id)?.ok_or(AppError::NotFound)?;
                 policy::authorize_read(&user, scope)?;
                 let mut doc = tx
-                    .load_doc(&id)
+                    .load_doc(id)
                     .map_err(|e| AppError::Internal(e.to_string()))?
                     .ok_or(AppError::NotFound)?;
                 Ok(doc.save())

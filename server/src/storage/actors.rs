@@ -2,11 +2,9 @@
 //! them, so a document's history names real people and nobody can write
 //! under somebody else's actor.
 
+use super::sql::{Result, params};
+use super::{ReadTx, WriteTx};
 use mopai_shared::ids::UserId;
-use rusqlite::{OptionalExtension, params};
-
-use super::WriteTx;
-use super::text::parsed_opt;
 
 /// Who an actor id belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,19 +14,18 @@ pub enum ActorOwner {
     Server,
 }
 
-impl WriteTx<'_> {
-    pub fn actor_owner(&self, actor: &[u8]) -> rusqlite::Result<Option<ActorOwner>> {
-        let owner: Option<Option<UserId>> = self
-            .tx
-            .query_row(
-                "SELECT user_id FROM actors WHERE actor = ?1",
-                [actor],
-                |r| parsed_opt(r, 0),
-            )
-            .optional()?;
+impl ReadTx<'_> {
+    pub fn actor_owner(&self, actor: &[u8]) -> Result<Option<ActorOwner>> {
+        let owner: Option<Option<UserId>> = self.optional(
+            "SELECT user_id FROM actors WHERE actor = ?1",
+            params![actor],
+            |r| r.get(0),
+        )?;
         Ok(owner.map(|user| user.map_or(ActorOwner::Server, ActorOwner::User)))
     }
+}
 
+impl WriteTx<'_> {
     /// Binds an unbound actor; `device` names the phone or the command.
     pub fn bind_actor(
         &self,
@@ -36,12 +33,12 @@ impl WriteTx<'_> {
         owner: ActorOwner,
         device: &str,
         now: i64,
-    ) -> rusqlite::Result<()> {
+    ) -> Result<()> {
         let user = match owner {
-            ActorOwner::User(id) => Some(id.to_string()),
+            ActorOwner::User(id) => Some(id),
             ActorOwner::Server => None,
         };
-        self.tx.execute(
+        self.execute(
             "INSERT INTO actors (actor, user_id, device, first_seen) VALUES (?1, ?2, ?3, ?4)",
             params![actor, user, device, now],
         )?;

@@ -2,11 +2,9 @@
 //! sync changed with its change count, and every export. Rows are written in
 //! the transaction of what they record, so a rolled-back sync leaves none.
 
+use super::sql::{Result, params};
+use super::{ReadTx, WriteTx};
 use mopai_shared::ids::UserId;
-use rusqlite::params;
-
-use super::WriteTx;
-use super::text::parsed_opt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditEvent {
@@ -51,29 +49,31 @@ impl WriteTx<'_> {
         detail: &str,
         peer: Option<&str>,
         now: i64,
-    ) -> rusqlite::Result<()> {
-        self.tx.execute(
+    ) -> Result<()> {
+        self.execute(
             "INSERT INTO audit (at, user_id, event, detail, peer) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now, user.map(|u| u.to_string()), event.code(), detail, peer],
+            params![now, user, event.code(), detail, peer],
         )?;
         Ok(())
     }
+}
 
+impl ReadTx<'_> {
     /// Entries after `after_id`, oldest first.
-    pub fn audit_since(&self, after_id: i64, limit: usize) -> rusqlite::Result<Vec<AuditRow>> {
-        let mut stmt = self.tx.prepare_cached(
+    pub fn audit_since(&self, after_id: i64, limit: usize) -> Result<Vec<AuditRow>> {
+        self.rows(
             "SELECT id, at, user_id, event, detail, peer FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2",
-        )?;
-        stmt.query_map(params![after_id, limit as i64], |r| {
-            Ok(AuditRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                user: parsed_opt(r, 2)?,
-                event: r.get(3)?,
-                detail: r.get(4)?,
-                peer: r.get(5)?,
-            })
-        })?
-        .collect()
+            params![after_id, limit],
+            |r| {
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    user: r.get(2)?,
+                    event: r.get(3)?,
+                    detail: r.get(4)?,
+                    peer: r.get(5)?,
+                })
+            },
+        )
     }
 }

@@ -1,6 +1,6 @@
 //! Photos and other evidence files, content-addressed by SHA-256.
 //!
-//! Blobs live in their own SQLite file (`blobs.db`) with their own connection,
+//! Blobs live in their own SQLite file (`blobs.db`) with their own writer,
 //! so a slow upload over a poor network never holds the documents' write lock:
 //! uploads never block document sync. A blob is written once; sending the same
 //! bytes again is a no-op, which is what makes uploads resumable.
@@ -10,15 +10,14 @@
 //! when two townships happen to upload the same bytes.
 
 use std::path::Path;
-use std::sync::Mutex;
 
-use rusqlite::{Connection, OptionalExtension, params};
-
+use super::sql::{Result, params};
+use super::{Schema, Storage};
 use crate::config::Durability;
 
 #[derive(Debug)]
 pub struct BlobStore {
-    conn: Mutex<Connection>,
+    storage: Storage,
 }
 
 /// A stored blob's bytes and type.
@@ -35,27 +34,10 @@ pub enum PutOutcome {
     AlreadyStored,
 }
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS blobs (
-    sha256      BLOB PRIMARY KEY,
-    mime        TEXT NOT NULL,
-    size        INTEGER NOT NULL,
-    bytes       BLOB NOT NULL,
-    uploaded_by TEXT,
-    created_at  INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS blob_scopes (
-    sha256 BLOB NOT NULL REFERENCES blobs(sha256),
-    scope  TEXT NOT NULL,
-    PRIMARY KEY (sha256, scope)
-) STRICT, WITHOUT ROWID;";
-
 impl BlobStore {
-    pub fn open(path: &Path, durability: Durability) -> rusqlite::Result<Self> {
-        let conn = Connection::open(path)?;
-        super::configure(&conn, durability)?;
-        conn.execute_batch(SCHEMA)?;
+    pub fn open(path: &Path, durability: Durability) -> Result<Self> {
         Ok(Self {
-            conn: Mutex::new(conn),
+            storage: Storage::open_sqlite(path, durability, Schema::Blobs)?,
         })
     }
 
@@ -68,52 +50,52 @@ impl BlobStore {
         bytes: &[u8],
         uploaded_by: &str,
         scope: &str,
-    ) -> rusqlite::Result<PutOutcome> {
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction()?;
-        let inserted = tx.execute(
-            "INSERT INTO blobs (sha256, mime, size, bytes, uploaded_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, unixepoch()) ON CONFLICT (sha256) DO NOTHING",
-            params![&sha256[..], mime, bytes.len() as i64, bytes, uploaded_by],
-        )?;
-        tx.execute(
-            "INSERT INTO blob_scopes (sha256, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-            params![&sha256[..], scope],
-        )?;
-        tx.commit()?;
-        Ok(if inserted == 1 {
-            PutOutcome::Created
-        } else {
-            PutOutcome::AlreadyStored
+    ) -> Result<PutOutcome> {
+        let now = crate::clock::unix_now();
+        self.storage.write(|tx| {
+            let inserted = tx.execute(
+                "INSERT INTO blobs (sha256, mime, size, bytes, uploaded_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sha256) DO NOTHING",
+                params![sha256, mime, bytes.len(), bytes, uploaded_by, now],
+            )?;
+            tx.execute(
+                "INSERT INTO blob_scopes (sha256, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![sha256, scope],
+            )?;
+            Ok(if inserted == 1 {
+                PutOutcome::Created
+            } else {
+                PutOutcome::AlreadyStored
+            })
         })
     }
 
     /// The blob, if stored and readable in `scope` (`None` reads every scope).
-    pub fn get(&self, sha256: &[u8; 32], scope: Option<&str>) -> rusqlite::Result<Option<Blob>> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        conn.query_row(
-            "SELECT mime, bytes FROM blobs b WHERE sha256 = ?1 AND (?2 IS NULL OR EXISTS
-                (SELECT 1 FROM blob_scopes s WHERE s.sha256 = b.sha256 AND s.scope = ?2))",
-            params![&sha256[..], scope],
-            |r| {
-                Ok(Blob {
-                    mime: r.get(0)?,
-                    bytes: r.get(1)?,
-                })
-            },
-        )
-        .optional()
+    pub fn get(&self, sha256: &[u8; 32], scope: Option<&str>) -> Result<Option<Blob>> {
+        self.storage.read(|tx| {
+            tx.optional(
+                "SELECT mime, bytes FROM blobs b WHERE sha256 = ?1 AND (?2 IS NULL OR EXISTS
+                    (SELECT 1 FROM blob_scopes s WHERE s.sha256 = b.sha256 AND s.scope = ?2))",
+                params![sha256, scope],
+                |r| {
+                    Ok(Blob {
+                        mime: r.get(0)?,
+                        bytes: r.get(1)?,
+                    })
+                },
+            )
+        })
     }
 
     /// Whether the blob is stored and readable in `scope` (`None`: any scope).
-    pub fn contains(&self, sha256: &[u8; 32], scope: Option<&str>) -> rusqlite::Result<bool> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        conn.query_row(
-            "SELECT 1 FROM blob_scopes WHERE sha256 = ?1 AND (?2 IS NULL OR scope = ?2) LIMIT 1",
-            params![&sha256[..], scope],
-            |_| Ok(()),
-        )
-        .optional()
-        .map(|found| found.is_some())
+    pub fn contains(&self, sha256: &[u8; 32], scope: Option<&str>) -> Result<bool> {
+        self.storage.read(|tx| {
+            let found = tx.optional(
+                "SELECT 1 FROM blob_scopes WHERE sha256 = ?1 AND (?2 IS NULL OR scope = ?2) LIMIT 1",
+                params![sha256, scope],
+                |_| Ok(()),
+            )?;
+            Ok(found.is_some())
+        })
     }
 }

@@ -5,20 +5,19 @@
 //! phase and per arrival day. A dashboard is the parts of its area summed
 //! and judged against the schedule at the moment asked. Because the county's
 //! dashboard is only a sum, a cache may keep the parts and recompute just
-//! those of the townships written since ([`WriteTx::townships_written_since`]);
+//! those of the townships written since ([`ReadTx::townships_written_since`]);
 //! `crate::dashboard_cache` does, for the county.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::ReadTx;
+use super::projections::FacilityRow;
+use super::rollups::{Area, judge, phase_status, progress_of, total_of};
+use super::sql::{Error, Result, params};
 use mopai_shared::api::TownshipRef;
 use mopai_shared::dashboard::{CategoryLevels, Dashboard, DayCount, LevelCounts, TownshipProgress};
 use mopai_shared::ids::TownshipId;
 use mopai_shared::model::{Category, Day, Schedule, Timestamp};
-use rusqlite::types::Type;
-
-use super::WriteTx;
-use super::projections::FacilityRow;
-use super::rollups::{Area, judge, phase_status, progress_of, total_of};
 
 /// What one township adds to a dashboard.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,14 +38,14 @@ pub type Parts = BTreeMap<String, TownshipPart>;
 /// Visit counts per township and per key (a phase code or a day).
 pub type VisitCounts = BTreeMap<String, BTreeMap<String, u32>>;
 
-impl WriteTx<'_> {
+impl ReadTx<'_> {
     /// The parts of `townships`, or of every township with facilities or
     /// visits when `None`. `now` gives the day plans are judged overdue on.
     pub fn township_parts(
         &self,
         townships: Option<&BTreeSet<String>>,
         now: Timestamp,
-    ) -> rusqlite::Result<Parts> {
+    ) -> Result<Parts> {
         let (rows, phases, days) = match townships {
             None => (
                 self.facility_rows(None)?,
@@ -70,11 +69,13 @@ impl WriteTx<'_> {
 
     /// Townships with a facility re-projected after `seq` (a write to its
     /// facility, review or county document).
-    pub fn townships_written_since(&self, seq: u64) -> rusqlite::Result<BTreeSet<String>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT DISTINCT township FROM facilities WHERE updated_seq > ?1")?;
-        stmt.query_map([seq], |r| r.get(0))?.collect()
+    pub fn townships_written_since(&self, seq: u64) -> Result<BTreeSet<String>> {
+        let townships = self.rows(
+            "SELECT DISTINCT township FROM facilities WHERE updated_seq > ?1",
+            params![seq],
+            |r| r.get(0),
+        )?;
+        Ok(townships.into_iter().collect())
     }
 
     /// Each township's progress in `area` from its part (none: nothing
@@ -85,7 +86,7 @@ impl WriteTx<'_> {
         area: Area,
         parts: &Parts,
         now: Timestamp,
-    ) -> rusqlite::Result<(Vec<TownshipProgress>, TownshipProgress)> {
+    ) -> Result<(Vec<TownshipProgress>, TownshipProgress)> {
         let schedule = self.settings_in_force()?.schedule;
         let publicity: BTreeMap<String, u32> = self
             .township_logs()?
@@ -131,7 +132,7 @@ impl WriteTx<'_> {
         township: Option<TownshipRef>,
         parts: &Parts,
         now: Timestamp,
-    ) -> rusqlite::Result<Dashboard> {
+    ) -> Result<Dashboard> {
         let schedule = self.settings_in_force()?.schedule;
         let (townships, total) = self.progress_from(area, parts, now)?;
         let mut categories: BTreeMap<Option<Category>, LevelCounts> = BTreeMap::new();
@@ -174,16 +175,18 @@ impl WriteTx<'_> {
         })
     }
 
-    fn visit_counts(&self, sql: &str, township: Option<&str>) -> rusqlite::Result<VisitCounts> {
-        let mut stmt = self.tx.prepare_cached(sql)?;
+    fn visit_counts(&self, sql: &str, township: Option<&str>) -> Result<VisitCounts> {
         let mut out = VisitCounts::new();
-        let rows = stmt.query_map(rusqlite::params_from_iter(township), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-        })?;
-        for row in rows {
-            let (township, key, n) = row?;
+        let filter = [&township as &dyn super::sql::ToValue];
+        let params = match township {
+            Some(_) => &filter[..],
+            None => params![],
+        };
+        self.each(sql, params, |r| {
+            let (township, key, n): (String, String, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
             out.entry(township).or_default().insert(key, n);
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -205,7 +208,7 @@ pub fn parts_from(
     days: &VisitCounts,
     schedule: &Schedule,
     now: Timestamp,
-) -> rusqlite::Result<Parts> {
+) -> Result<Parts> {
     let mut by_township: BTreeMap<&str, Vec<&FacilityRow>> = BTreeMap::new();
     for (row, _) in rows {
         by_township.entry(&row.township).or_default().push(row);
@@ -232,7 +235,7 @@ pub fn parts_from(
             .into_iter()
             .flatten()
             .map(|(day, n)| Ok((parse_day(day)?, *n)))
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         let part = TownshipPart {
             progress: progress_of(None, mine.iter().copied(), 0, schedule, now),
             categories,
@@ -244,9 +247,11 @@ pub fn parts_from(
     Ok(parts)
 }
 
-fn parse_day(text: &str) -> rusqlite::Result<Day> {
-    text.parse::<Day>()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, Type::Text, Box::new(e)))
+fn parse_day(text: &str) -> Result<Day> {
+    text.parse::<Day>().map_err(|e| Error::Conversion {
+        column: 1,
+        message: format!("visit day {text:?}: {e}"),
+    })
 }
 
 /// Levels per category in the order the page shows them (every category,

@@ -2,9 +2,8 @@
 //! table can later be checked against the exact document versions it was
 //! generated from.
 
-use rusqlite::params;
-
-use super::WriteTx;
+use super::ReadTx;
+use super::sql::{Result, params};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocHeads {
@@ -18,23 +17,23 @@ pub struct DocHeads {
     pub heads: Vec<u8>,
 }
 
-impl WriteTx<'_> {
+impl ReadTx<'_> {
     /// Documents of one township and the county-scope ones, or all when
     /// `township` is `None`, by id.
-    pub fn doc_heads(&self, township: Option<&str>) -> rusqlite::Result<Vec<DocHeads>> {
-        let mut stmt = self.tx.prepare_cached(
+    pub fn doc_heads(&self, township: Option<&str>) -> Result<Vec<DocHeads>> {
+        self.rows(
             "SELECT id, kind, township, seq, heads FROM docs
              WHERE ?1 IS NULL OR township = ?1 OR township = 'county' ORDER BY id",
-        )?;
-        stmt.query_map(params![township], |r| {
-            Ok(DocHeads {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                township: r.get(2)?,
-                seq: r.get(3)?,
-                heads: r.get(4)?,
-            })
-        })?
-        .collect()
+            params![township],
+            |r| {
+                Ok(DocHeads {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    township: r.get(2)?,
+                    seq: r.get(3)?,
+                    heads: r.get(4)?,
+                })
+            },
+        )
     }
 }

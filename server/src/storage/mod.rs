@@ -1,13 +1,15 @@
-//! Every rusqlite call of the server lives under this module.
+//! Every database call of the server lives under this module.
 //!
-//! One SQLite file in WAL mode. Writes go through a single connection behind
-//! a mutex, so commits are serialised and sequence numbers follow commit
-//! order. Reads take one of a few query-only connections: in WAL a reader
-//! sees the last commit and neither waits for the writer nor holds it up, so
-//! a county export or dashboard never stalls the phones' syncs. Callers run
+//! The storage modules write their SQL once, against [`sql`] and the
+//! transactions of [`tx`]: a [`ReadTx`] sees one committed moment and
+//! cannot write; a [`WriteTx`] is the only way to change anything. The
+//! engine behind them is chosen at start ([`Storage::open`]). Callers run
 //! these blocking functions off the async runtime.
 //!
-//! - [`schema`]: embedded migrations, applied on open.
+//! - [`sql`]: values, rows and errors of every engine; [`sql::types`] the stored form of each domain type.
+//! - `tx`: [`ReadTx`] and [`WriteTx`], the query methods the modules use.
+//! - `sqlite`: the embedded engine: one file in WAL mode, one writer, a few readers.
+//! - [`schema`]: the migrations of each engine, SQL files applied on open.
 //! - [`docs`]: Automerge documents as change chunks, the server sequence.
 //! - [`projections`]: facility, visit and assessment rows that roll-ups and exports read.
 //! - [`annex_record`]: the annex facts stored as JSON with each facility row.
@@ -38,189 +40,80 @@ pub mod rollups;
 mod schema;
 pub mod scope;
 pub mod sessions;
-mod text;
 pub mod townships;
 pub mod users;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard};
+pub mod sql;
+mod sqlite;
+mod tx;
 
-use rusqlite::{Connection, Transaction};
+use std::path::Path;
 
 use crate::config::Durability;
 
 pub use docs::{DocWrite, StoredDocMeta};
+pub use sql::{Error, Result};
+pub use tx::{ReadTx, WriteTx};
 
-/// Read connections open at most at once; more readers wait for one.
-const MAX_READERS: usize = 4;
-
+/// The database behind the server: one engine, chosen at start.
 #[derive(Debug)]
 pub struct Storage {
-    writer: Mutex<Connection>,
-    path: PathBuf,
-    readers: Mutex<Readers>,
-    reader_returned: Condvar,
+    engine: Engine,
 }
 
-/// Idle read connections, and how many exist (idle or lent out).
-#[derive(Debug, Default)]
-struct Readers {
-    idle: Vec<Connection>,
-    open: usize,
+#[derive(Debug)]
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+}
+
+/// Which tables a [`Storage`] holds: the documents and everything read from
+/// them, or the photos (in their own SQLite file, so uploads never wait
+/// for the documents' writer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    Main,
+    Blobs,
 }
 
 impl Storage {
-    pub fn open(path: &Path, durability: Durability) -> rusqlite::Result<Self> {
-        let mut conn = Connection::open(path)?;
-        configure(&conn, durability)?;
-        schema::migrate(&mut conn)?;
+    /// The documents' database in one SQLite file.
+    pub fn open(path: &Path, durability: Durability) -> Result<Self> {
+        Self::open_sqlite(path, durability, Schema::Main)
+    }
+
+    pub(crate) fn open_sqlite(path: &Path, durability: Durability, schema: Schema) -> Result<Self> {
         Ok(Self {
-            writer: Mutex::new(conn),
-            path: path.to_path_buf(),
-            readers: Mutex::default(),
-            reader_returned: Condvar::new(),
+            engine: Engine::Sqlite(sqlite::Sqlite::open(path, durability, schema)?),
         })
     }
 
-    /// An idle read connection, a new one while fewer than
-    /// [`MAX_READERS`] exist, or the next one returned.
-    fn take_reader(&self) -> rusqlite::Result<Connection> {
-        let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            if let Some(conn) = readers.idle.pop() {
-                return Ok(conn);
-            }
-            if readers.open < MAX_READERS {
-                readers.open += 1;
-                drop(readers);
-                return self.open_reader().inspect_err(|_| {
-                    self.readers.lock().unwrap_or_else(|p| p.into_inner()).open -= 1;
-                    self.reader_returned.notify_one();
-                });
-            }
-            readers = self
-                .reader_returned
-                .wait(readers)
-                .unwrap_or_else(|p| p.into_inner());
-        }
-    }
-
-    fn open_reader(&self) -> rusqlite::Result<Connection> {
-        let conn = Connection::open(&self.path)?;
-        conn.pragma_update(None, "query_only", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(conn)
-    }
-
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite itself consistent (an
-        // unfinished transaction rolls back on drop), so the poison is moot.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Runs `f` in one write transaction, committed only if `f` succeeds.
+    /// Runs `f` in one write transaction, committed (durably, as the
+    /// durability setting says) only if `f` succeeds. Writes are
+    /// serialised, so sequence numbers follow commit order.
     pub fn write<T, E>(&self, f: impl FnOnce(&WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<rusqlite::Error>,
+        E: From<Error>,
     {
-        let mut conn = self.conn();
-        let tx = WriteTx {
-            tx: conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
-        };
-        let value = f(&tx)?;
-        tx.tx.commit()?;
-        Ok(value)
-    }
-
-    /// Read-only work on a read connection; sees the data committed when it
-    /// starts, and nothing later. A write attempted here fails.
-    pub fn read<T, E>(&self, f: impl FnOnce(&WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
-    where
-        E: From<rusqlite::Error>,
-    {
-        let mut lent = Lent {
-            storage: self,
-            conn: Some(self.take_reader()?),
-        };
-        let conn = lent.conn.as_mut().expect("lent until dropped");
-        let tx = WriteTx {
-            tx: conn.transaction()?,
-        };
-        f(&tx)
-    }
-
-    pub fn integrity_check(&self) -> rusqlite::Result<String> {
-        self.conn()
-            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-    }
-}
-
-/// WAL, the configured durability, foreign keys, and waiting on a busy lock
-/// instead of failing at once.
-fn configure(conn: &Connection, durability: Durability) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(
-        None,
-        "synchronous",
-        match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        },
-    )?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-}
-
-/// A read connection lent to one [`Storage::read`]; it goes back to the idle
-/// list on drop, after its transaction has ended, even when `f` panicked.
-struct Lent<'s> {
-    storage: &'s Storage,
-    conn: Option<Connection>,
-}
-
-impl Drop for Lent<'_> {
-    fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else {
-            return;
-        };
-        let storage = self.storage;
-        let mut readers = storage.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if conn.is_autocommit() {
-            readers.idle.push(conn);
-        } else {
-            // Its rollback failed: a connection still inside a transaction
-            // would fail every later read. Close it; the next read opens one.
-            readers.open -= 1;
+        match &self.engine {
+            Engine::Sqlite(db) => db.write(f),
         }
-        drop(readers);
-        storage.reader_returned.notify_one();
     }
-}
 
-/// An open transaction; the methods on it are the storage API.
-pub struct WriteTx<'c> {
-    tx: Transaction<'c>,
-}
-
-impl WriteTx<'_> {
-    /// Runs `f` inside a savepoint: when it fails, everything it wrote is
-    /// undone and the transaction goes on. One refused document of a sync
-    /// thereby leaves no trace (no sequence number, binding or audit row).
-    pub fn savepoint<T, E>(&self, f: impl FnOnce(&Self) -> Result<T, E>) -> Result<T, E>
+    /// Read-only work that sees the data committed when it starts, and
+    /// nothing later; it neither waits for writes nor holds them up.
+    pub fn read<T, E>(&self, f: impl FnOnce(&ReadTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<rusqlite::Error>,
+        E: From<Error>,
     {
-        self.tx.execute_batch("SAVEPOINT one_document")?;
-        match f(self) {
-            Ok(value) => {
-                self.tx.execute_batch("RELEASE one_document")?;
-                Ok(value)
-            }
-            Err(e) => {
-                self.tx
-                    .execute_batch("ROLLBACK TO one_document; RELEASE one_document")?;
-                Err(e)
-            }
+        match &self.engine {
+            Engine::Sqlite(db) => db.read(f),
+        }
+    }
+
+    /// The engine's own consistency check: `ok` when sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        match &self.engine {
+            Engine::Sqlite(db) => db.integrity_check(),
         }
     }
 }
@@ -241,7 +134,7 @@ mod tests {
     use super::temp_storage as storage;
     use super::*;
 
-    fn write_meta(storage: &Storage, value: &str) -> rusqlite::Result<()> {
+    fn write_meta(storage: &Storage, value: &str) -> Result<()> {
         storage.write(|tx| tx.set_meta("probe", value))
     }
 
@@ -261,7 +154,7 @@ mod tests {
                     write_done
                         .recv_timeout(Duration::from_secs(10))
                         .expect("the write committed while this read was open");
-                    Ok::<_, rusqlite::Error>((first, tx.meta("probe")?))
+                    Ok::<_, Error>((first, tx.meta("probe")?))
                 })
             });
             read_started.recv().unwrap();
@@ -273,21 +166,5 @@ mod tests {
         });
         let now = storage.read(|tx| tx.meta("probe")).unwrap();
         assert_eq!(now.as_deref(), Some("after"));
-    }
-
-    #[test]
-    fn a_read_cannot_write_and_its_connection_is_reused() {
-        let (_dir, storage) = storage();
-        let refused = storage.read(|tx| tx.set_meta("probe", "x"));
-        assert!(refused.is_err(), "query-only connection");
-        for _ in 0..(3 * MAX_READERS) {
-            storage.read(|tx| tx.meta("probe")).unwrap();
-        }
-        let readers = storage.readers.lock().unwrap();
-        assert_eq!(
-            readers.open, 1,
-            "one connection served every sequential read"
-        );
-        assert_eq!(readers.idle.len(), 1);
     }
 }

@@ -8,6 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::ReadTx;
+use super::dashboard_parts::{VisitCounts, parts_from};
+use super::projections::FacilityRow;
+use super::sql::{Error, Result};
 use mopai_shared::api::TownshipRef;
 use mopai_shared::dashboard::{
     CategoryCounts, Dashboard, DisposalCounts, LevelCounts, PhaseStatus, TownshipProgress,
@@ -15,11 +19,6 @@ use mopai_shared::dashboard::{
 use mopai_shared::ids::TownshipId;
 use mopai_shared::model::{Category, CountySettings, Day, MeasureKind, Phase, Schedule, Timestamp};
 use mopai_shared::risk::plan::plan_required;
-use rusqlite::types::Type;
-
-use super::WriteTx;
-use super::dashboard_parts::{VisitCounts, parts_from};
-use super::projections::FacilityRow;
 
 /// Which facilities a roll-up or an export covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,19 +37,21 @@ impl Area {
     }
 }
 
-impl WriteTx<'_> {
+impl ReadTx<'_> {
     /// The county settings as last projected; the defaults before any.
-    pub fn settings_in_force(&self) -> rusqlite::Result<CountySettings> {
+    pub fn settings_in_force(&self) -> Result<CountySettings> {
         match self.projected_settings()? {
-            Some((_, json)) => serde_json::from_str(&json)
-                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, Type::Text, Box::new(e))),
+            Some((_, json)) => serde_json::from_str(&json).map_err(|e| Error::Conversion {
+                column: 0,
+                message: format!("county settings: {e}"),
+            }),
             None => Ok(CountySettings::default()),
         }
     }
 
     /// Every township, in the order added: the registered ones, then those
     /// only the settings name.
-    pub fn township_refs(&self) -> rusqlite::Result<Vec<TownshipRef>> {
+    pub fn township_refs(&self) -> Result<Vec<TownshipRef>> {
         let mut out: Vec<TownshipRef> = self
             .townships()?
             .into_iter()
@@ -71,7 +72,7 @@ impl WriteTx<'_> {
     }
 
     /// Facility rows in `area`, with the sequence number of their projection.
-    pub fn facilities_in(&self, area: Area) -> rusqlite::Result<Vec<(FacilityRow, u64)>> {
+    pub fn facilities_in(&self, area: Area) -> Result<Vec<(FacilityRow, u64)>> {
         self.facility_rows(area.filter().as_deref())
     }
 
@@ -82,7 +83,7 @@ impl WriteTx<'_> {
         area: Area,
         rows: &[(FacilityRow, u64)],
         now: Timestamp,
-    ) -> rusqlite::Result<(Vec<TownshipProgress>, TownshipProgress)> {
+    ) -> Result<(Vec<TownshipProgress>, TownshipProgress)> {
         let schedule = self.settings_in_force()?.schedule;
         let none = VisitCounts::new();
         let parts = parts_from(rows, &none, &none, &schedule, now)?;
@@ -95,7 +96,7 @@ impl WriteTx<'_> {
         area: Area,
         township: Option<TownshipRef>,
         now: Timestamp,
-    ) -> rusqlite::Result<Dashboard> {
+    ) -> Result<Dashboard> {
         let only = area.filter().map(|t| BTreeSet::from([t]));
         let parts = self.township_parts(only.as_ref(), now)?;
         self.dashboard_from(area, township, &parts, now)

@@ -3,13 +3,12 @@
 //! can be filtered in SQL without opening documents.
 
 use mopai_shared::api::DocSummary;
-use mopai_shared::doc::Scope;
-use mopai_shared::ids::TownshipId;
-use rusqlite::{OptionalExtension, named_params, params};
+use mopai_shared::doc::{DocKind, Scope};
+use mopai_shared::ids::{DocId, TownshipId};
 
-use super::WriteTx;
-use super::docs::StoredDocMeta;
-use super::text::{parsed, parsed_opt};
+use super::docs::{StoredDocMeta, stored_meta};
+use super::sql::{Result, params};
+use super::{ReadTx, WriteTx};
 
 /// Where a stored document belongs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,28 +41,18 @@ impl Visibility {
     }
 }
 
-/// `:township` is the filter; NULL means none.
-const VISIBLE: &str = "(:township IS NULL OR township = :township OR township = 'county')";
+/// `?1` is the township filter; NULL means none.
+const VISIBLE: &str = "(?1 IS NULL OR township = ?1 OR township = 'county')";
 
-impl WriteTx<'_> {
+impl ReadTx<'_> {
     /// `None` when the document is not stored.
-    pub fn doc_scope(&self, id: &str) -> rusqlite::Result<Option<RecordedScope>> {
-        let township: Option<Option<Scope>> = self
-            .tx
-            .query_row("SELECT township FROM docs WHERE id = ?1", [id], |r| {
-                parsed_opt(r, 0)
-            })
-            .optional()?;
-        Ok(township.map(|t| t.map_or(RecordedScope::Unrecorded, RecordedScope::Scope)))
-    }
-
-    /// Records the scope of a document once; a later call never moves it.
-    pub fn record_doc_scope(&self, id: &str, scope: Scope) -> rusqlite::Result<()> {
-        self.tx.execute(
-            "UPDATE docs SET township = ?2 WHERE id = ?1 AND township IS NULL",
-            params![id, scope.to_string()],
+    pub fn doc_scope(&self, id: DocId) -> Result<Option<RecordedScope>> {
+        let township: Option<Option<Scope>> = self.optional(
+            "SELECT township FROM docs WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
         )?;
-        Ok(())
+        Ok(township.map(|t| t.map_or(RecordedScope::Unrecorded, RecordedScope::Scope)))
     }
 
     /// Like `changed_since`, limited to what `visibility` lets the reader see.
@@ -72,76 +61,69 @@ impl WriteTx<'_> {
         checkpoint: u64,
         visibility: Visibility,
         limit: usize,
-    ) -> rusqlite::Result<Vec<StoredDocMeta>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT id, kind, seq FROM docs
-             WHERE seq > :checkpoint AND {VISIBLE} ORDER BY seq LIMIT :limit"
-        ))?;
-        stmt.query_map(
-            named_params! {
-                ":checkpoint": checkpoint,
-                ":township": visibility.township_param(),
-                ":limit": limit as i64,
-            },
-            |r| {
-                Ok(StoredDocMeta {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    seq: r.get(2)?,
-                })
-            },
-        )?
-        .collect()
+    ) -> Result<Vec<StoredDocMeta>> {
+        self.rows(
+            &format!(
+                "SELECT id, kind, seq FROM docs
+                 WHERE seq > ?2 AND {VISIBLE} ORDER BY seq LIMIT ?3"
+            ),
+            params![visibility.township_param(), checkpoint, limit],
+            stored_meta,
+        )
     }
 
     /// Every document the reader sees, oldest write first, at most `limit`.
-    pub fn visible_docs(
-        &self,
-        visibility: Visibility,
-        limit: usize,
-    ) -> rusqlite::Result<Vec<DocSummary>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT id, township, seq FROM docs
-             WHERE township IS NOT NULL AND {VISIBLE} ORDER BY seq LIMIT :limit"
-        ))?;
-        stmt.query_map(
-            named_params! {
-                ":township": visibility.township_param(),
-                ":limit": limit as i64,
-            },
+    pub fn visible_docs(&self, visibility: Visibility, limit: usize) -> Result<Vec<DocSummary>> {
+        self.rows(
+            &format!(
+                "SELECT id, township, seq FROM docs
+                 WHERE township IS NOT NULL AND {VISIBLE} ORDER BY seq LIMIT ?2"
+            ),
+            params![visibility.township_param(), limit],
             |r| {
                 Ok(DocSummary {
-                    id: parsed(r, 0)?,
-                    township: parsed(r, 1)?,
+                    id: r.get(0)?,
+                    township: r.get(1)?,
                     seq: r.get(2)?,
                 })
             },
-        )?
-        .collect()
+        )
     }
 
-    /// Ids of stored documents after `after` in id order, at most `limit`:
-    /// a walk over every document in batches.
-    pub fn doc_ids_after(&self, after: &str, limit: usize) -> rusqlite::Result<Vec<String>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id FROM docs WHERE id > ?1 ORDER BY id LIMIT ?2")?;
-        stmt.query_map(params![after, limit as i64], |r| r.get(0))?
-            .collect()
+    /// Ids of stored documents after `after` (from the first when `None`)
+    /// in id order, at most `limit`: a walk over every document in batches.
+    pub fn doc_ids_after(&self, after: Option<DocId>, limit: usize) -> Result<Vec<DocId>> {
+        let after = after.map(|id| id.to_string()).unwrap_or_default();
+        self.rows(
+            "SELECT id FROM docs WHERE id > ?1 ORDER BY id LIMIT ?2",
+            params![after, limit],
+            |r| r.get(0),
+        )
     }
 
     /// Ids and scopes of every stored document of one kind.
-    pub fn docs_of_kind(&self, kind: &str) -> rusqlite::Result<Vec<(String, RecordedScope)>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id, township FROM docs WHERE kind = ?1 ORDER BY seq")?;
-        stmt.query_map([kind], |r| {
-            let scope: Option<Scope> = parsed_opt(r, 1)?;
-            Ok((
-                r.get(0)?,
-                scope.map_or(RecordedScope::Unrecorded, RecordedScope::Scope),
-            ))
-        })?
-        .collect()
+    pub fn docs_of_kind(&self, kind: DocKind) -> Result<Vec<(DocId, RecordedScope)>> {
+        self.rows(
+            "SELECT id, township FROM docs WHERE kind = ?1 ORDER BY seq",
+            params![kind],
+            |r| {
+                let scope: Option<Scope> = r.get(1)?;
+                Ok((
+                    r.get(0)?,
+                    scope.map_or(RecordedScope::Unrecorded, RecordedScope::Scope),
+                ))
+            },
+        )
+    }
+}
+
+impl WriteTx<'_> {
+    /// Records the scope of a document once; a later call never moves it.
+    pub fn record_doc_scope(&self, id: DocId, scope: Scope) -> Result<()> {
+        self.execute(
+            "UPDATE docs SET township = ?2 WHERE id = ?1 AND township IS NULL",
+            params![id, scope],
+        )?;
+        Ok(())
     }
 }

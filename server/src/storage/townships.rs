@@ -4,10 +4,9 @@
 //! keep their meaning.
 
 use mopai_shared::ids::TownshipId;
-use rusqlite::{OptionalExtension, params};
 
-use super::WriteTx;
-use super::text::parsed;
+use super::sql::{Result, Row, params};
+use super::{ReadTx, WriteTx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TownshipRow {
@@ -16,48 +15,48 @@ pub struct TownshipRow {
     pub active: bool,
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TownshipRow> {
+fn row(r: &Row<'_>) -> Result<TownshipRow> {
     Ok(TownshipRow {
-        id: parsed(r, 0)?,
+        id: r.get(0)?,
         name: r.get(1)?,
         active: r.get(2)?,
     })
 }
 
 impl WriteTx<'_> {
-    pub fn insert_township(&self, id: TownshipId, name: &str, now: i64) -> rusqlite::Result<()> {
-        self.tx.execute(
-            "INSERT INTO townships (id, name, created_at) VALUES (?1, ?2, ?3)",
-            params![id.to_string(), name, now],
+    pub fn insert_township(&self, id: TownshipId, name: &str, now: i64) -> Result<()> {
+        self.execute(
+            "INSERT INTO townships (id, name, created_at, ord)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(ord), 0) + 1 FROM townships))",
+            params![id, name, now],
         )?;
         Ok(())
     }
+}
 
+impl ReadTx<'_> {
     /// Every township, in the order they were added.
-    pub fn townships(&self) -> rusqlite::Result<Vec<TownshipRow>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id, name, active FROM townships ORDER BY created_at, rowid")?;
-        stmt.query_map([], row)?.collect()
+    pub fn townships(&self) -> Result<Vec<TownshipRow>> {
+        self.rows(
+            "SELECT id, name, active FROM townships ORDER BY ord",
+            params![],
+            row,
+        )
     }
 
-    pub fn township_by_name(&self, name: &str) -> rusqlite::Result<Option<TownshipRow>> {
-        self.tx
-            .query_row(
-                "SELECT id, name, active FROM townships WHERE name = ?1",
-                [name],
-                row,
-            )
-            .optional()
+    pub fn township_by_name(&self, name: &str) -> Result<Option<TownshipRow>> {
+        self.optional(
+            "SELECT id, name, active FROM townships WHERE name = ?1",
+            params![name],
+            row,
+        )
     }
 
-    pub fn township(&self, id: TownshipId) -> rusqlite::Result<Option<TownshipRow>> {
-        self.tx
-            .query_row(
-                "SELECT id, name, active FROM townships WHERE id = ?1",
-                [id.to_string()],
-                row,
-            )
-            .optional()
+    pub fn township(&self, id: TownshipId) -> Result<Option<TownshipRow>> {
+        self.optional(
+            "SELECT id, name, active FROM townships WHERE id = ?1",
+            params![id],
+            row,
+        )
     }
 }

@@ -2,13 +2,11 @@
 //!
 //! Usernames are stored lowercased; the caller normalises before asking.
 
+use super::sql::{Result, Row, params};
+use super::{ReadTx, WriteTx};
 use mopai_shared::api::TownshipRef;
 use mopai_shared::ids::{TownshipId, UserId};
 use mopai_shared::roles::Role;
-use rusqlite::{OptionalExtension, params};
-
-use super::WriteTx;
-use super::text::{parsed, parsed_opt};
 
 /// An account as the rest of the server sees it; never holds the hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,14 +33,14 @@ pub(super) const USER_COLUMNS: &str =
     "u.id, u.username, u.display_name, u.role, u.township_id, t.name, u.active";
 pub(super) const USER_FROM: &str = "users u LEFT JOIN townships t ON t.id = u.township_id";
 
-pub(super) fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
-    let township_id: Option<TownshipId> = parsed_opt(r, 4)?;
+pub(super) fn user_row(r: &Row<'_>) -> Result<UserRow> {
+    let township_id: Option<TownshipId> = r.get(4)?;
     let township_name: Option<String> = r.get(5)?;
     Ok(UserRow {
-        id: parsed(r, 0)?,
+        id: r.get(0)?,
         username: r.get(1)?,
         display_name: r.get(2)?,
-        role: parsed(r, 3)?,
+        role: r.get(3)?,
         township: township_id.map(|id| TownshipRef {
             id,
             name: township_name.unwrap_or_default(),
@@ -52,16 +50,16 @@ pub(super) fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
 }
 
 impl WriteTx<'_> {
-    pub fn insert_user(&self, user: &NewUser<'_>, now: i64) -> rusqlite::Result<()> {
-        self.tx.execute(
+    pub fn insert_user(&self, user: &NewUser<'_>, now: i64) -> Result<()> {
+        self.execute(
             "INSERT INTO users (id, username, display_name, role, township_id, password_hash, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
-                user.id.to_string(),
+                user.id,
                 user.username,
                 user.display_name,
-                user.role.code(),
-                user.township.map(|t| t.to_string()),
+                user.role,
+                user.township,
                 user.password_hash,
                 now
             ],
@@ -69,46 +67,49 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// The account and its password hash, for login.
-    pub fn user_for_login(&self, username: &str) -> rusqlite::Result<Option<(UserRow, String)>> {
-        self.tx
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS}, u.password_hash FROM {USER_FROM} WHERE u.username = ?1"
-                ),
-                [username],
-                |r| Ok((user_row(r)?, r.get(7)?)),
-            )
-            .optional()
+    /// Returns false when there is no such user.
+    pub fn set_user_active(&self, id: UserId, active: bool) -> Result<bool> {
+        let n = self.execute(
+            "UPDATE users SET active = ?2 WHERE id = ?1",
+            params![id, active],
+        )?;
+        Ok(n == 1)
     }
 
-    pub fn user_by_username(&self, username: &str) -> rusqlite::Result<Option<UserRow>> {
+    /// Returns false when there is no such user.
+    pub fn set_password_hash(&self, id: UserId, hash: &str) -> Result<bool> {
+        let n = self.execute(
+            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            params![id, hash],
+        )?;
+        Ok(n == 1)
+    }
+}
+
+impl ReadTx<'_> {
+    /// The account and its password hash, for login.
+    pub fn user_for_login(&self, username: &str) -> Result<Option<(UserRow, String)>> {
+        self.optional(
+            &format!(
+                "SELECT {USER_COLUMNS}, u.password_hash FROM {USER_FROM} WHERE u.username = ?1"
+            ),
+            params![username],
+            |r| Ok((user_row(r)?, r.get(7)?)),
+        )
+    }
+
+    pub fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
         Ok(self.user_for_login(username)?.map(|(user, _)| user))
     }
 
     /// Every account, county roles first, then by township and name.
-    pub fn users(&self) -> rusqlite::Result<Vec<UserRow>> {
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS} FROM {USER_FROM} ORDER BY t.name IS NOT NULL, t.name, u.username"
-        ))?;
-        stmt.query_map([], user_row)?.collect()
-    }
-
-    /// Returns false when there is no such user.
-    pub fn set_user_active(&self, id: UserId, active: bool) -> rusqlite::Result<bool> {
-        let n = self.tx.execute(
-            "UPDATE users SET active = ?2 WHERE id = ?1",
-            params![id.to_string(), active],
-        )?;
-        Ok(n == 1)
-    }
-
-    /// Returns false when there is no such user.
-    pub fn set_password_hash(&self, id: UserId, hash: &str) -> rusqlite::Result<bool> {
-        let n = self.tx.execute(
-            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-            params![id.to_string(), hash],
-        )?;
-        Ok(n == 1)
+    pub fn users(&self) -> Result<Vec<UserRow>> {
+        self.rows(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM {USER_FROM} ORDER BY t.name IS NOT NULL, t.name, u.username"
+            ),
+            params![],
+            user_row,
+        )
     }
 }

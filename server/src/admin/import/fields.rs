@@ -6,7 +6,7 @@ use mopai_shared::ids::TownshipId;
 use mopai_shared::model::{Coded, Day, LegalForm};
 use mopai_shared::validate::{MAX_COUNT, uscc_legal_form, validate_uscc};
 
-use crate::storage::WriteTx;
+use crate::storage::ReadTx;
 
 /// Collects the messages of one row while its cells are parsed.
 #[derive(Debug, Default)]
@@ -112,7 +112,7 @@ pub fn coded<T: Coded>(
 pub struct Townships(HashMap<String, TownshipId>);
 
 impl Townships {
-    pub fn load(tx: &WriteTx<'_>) -> rusqlite::Result<Self> {
+    pub fn load(tx: &ReadTx<'_>) -> crate::storage::Result<Self> {
         Ok(Self(
             tx.townships()?
                 .into_iter()

@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use mopai_shared::doc::Scope;
-use mopai_shared::ids::{DocId, TownshipId};
+use mopai_shared::doc::{DocKind, Scope};
+use mopai_shared::ids::TownshipId;
 use mopai_shared::model::Facility;
 
 use super::Candidate;
 use crate::admin::AdminResult;
 use crate::admin::docs;
-use crate::storage::WriteTx;
+use crate::storage::ReadTx;
 use crate::storage::scope::RecordedScope;
 
 /// Facilities seen so far, each with a label `T` (a row number, or the
@@ -75,13 +75,10 @@ impl<T> Known<T> {
 
 /// Every stored facility, labelled “name”. A document that cannot be read
 /// as a facility cannot be compared and is left out (and logged).
-pub fn stored_facilities(tx: &WriteTx<'_>) -> AdminResult<Known<String>> {
+pub fn stored_facilities(tx: &ReadTx<'_>) -> AdminResult<Known<String>> {
     let mut known = Known::default();
-    for (id, scope) in tx.docs_of_kind("facility")? {
+    for (doc_id, scope) in tx.docs_of_kind(DocKind::Facility)? {
         let RecordedScope::Scope(Scope::Township(township)) = scope else {
-            continue;
-        };
-        let Ok(doc_id) = id.parse::<DocId>() else {
             continue;
         };
         match docs::read::<Facility>(tx, doc_id) {
@@ -95,7 +92,7 @@ pub fn stored_facilities(tx: &WriteTx<'_>) -> AdminResult<Known<String>> {
             }
             Ok(None) => {}
             Err(e) => {
-                tracing::warn!(doc = %id, error = %e, "stored facility skipped in duplicate check")
+                tracing::warn!(doc = %doc_id, error = %e, "stored facility skipped in duplicate check")
             }
         }
     }
