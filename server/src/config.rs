@@ -1,18 +1,22 @@
 //! Server configuration: every field is a `mopai serve` flag and an
-//! environment variable, so a deployment is one binary, one SQLite file and
-//! a few variables.
+//! environment variable, so a deployment is one binary, one SQLite file (or
+//! one PostgreSQL database) and a few variables.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// How hard SQLite pushes each commit to disk.
+use crate::storage::Database;
+
+/// How hard the database pushes each commit to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Durability {
-    /// `synchronous=FULL`: a commit survives power loss. The default: nothing
-    /// acknowledged to a phone may be lost.
+    /// SQLite `synchronous=FULL`, PostgreSQL `synchronous_commit` as the
+    /// server sets it (`on` by default): a commit survives power loss. The
+    /// default: nothing acknowledged to a phone may be lost.
     Full,
-    /// `synchronous=NORMAL`: in WAL mode survives a process crash but may lose
-    /// the last commits on power loss. Only for benchmarks and throwaway demos.
+    /// SQLite `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`:
+    /// survives a process crash but may lose the last commits on power loss.
+    /// Only for benchmarks and throwaway demos.
     Normal,
 }
 
@@ -26,7 +30,13 @@ pub struct Config {
     #[arg(long, env = "MOPAI_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
-    /// SQLite durability of each commit.
+    /// Where the documents live: `sqlite:DIR`, or `postgres://user@host:port/db`
+    /// to share one PostgreSQL database between several `mopai serve`
+    /// processes. Without it, SQLite files in `--data-dir`.
+    #[arg(long, env = "MOPAI_DATABASE")]
+    pub database: Option<Database>,
+
+    /// Durability of each commit.
     #[arg(long, env = "MOPAI_DURABILITY", value_enum, default_value = "full")]
     pub durability: Durability,
 
@@ -61,6 +71,7 @@ impl Config {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.into(),
+            database: None,
             durability: Durability::Full,
             tls_cert: None,
             tls_key: None,
@@ -70,12 +81,18 @@ impl Config {
         }
     }
 
-    pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("mopai.db")
+    /// The database in use: `--database`, or SQLite in the data folder.
+    pub fn database(&self) -> Database {
+        self.database.clone().unwrap_or_else(|| Database::Sqlite {
+            dir: self.data_dir.clone(),
+        })
     }
 
-    /// Photos live in their own SQLite file beside the documents.
-    pub fn blobs_path(&self) -> PathBuf {
-        self.data_dir.join("blobs.db")
+    /// The SQLite file of the documents, when SQLite is the engine.
+    pub fn database_path(&self) -> PathBuf {
+        match self.database() {
+            Database::Sqlite { dir } => Database::sqlite_file(&dir),
+            Database::Postgres { .. } => Database::sqlite_file(&self.data_dir),
+        }
     }
 }

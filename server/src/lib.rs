@@ -1,4 +1,5 @@
-//! mopai-server: stores and merges the phones' Automerge documents in SQLite,
+//! mopai-server: stores and merges the phones' Automerge documents in SQLite
+//! or PostgreSQL,
 //! classifies facilities, and serves the embedded client and the API.
 //!
 //! Start it with [`run`], giving it a bound listener and a shutdown future, so
@@ -71,10 +72,9 @@ pub struct AppState {
 impl AppState {
     pub fn open(config: Config) -> std::io::Result<Arc<Self>> {
         std::fs::create_dir_all(&config.data_dir)?;
-        let storage = Storage::open(&config.database_path(), config.durability)
-            .map_err(std::io::Error::other)?;
-        let blobs = BlobStore::open(&config.blobs_path(), config.durability)
-            .map_err(std::io::Error::other)?;
+        let database = config.database();
+        let storage = Storage::open(&database, config.durability).map_err(std::io::Error::other)?;
+        let blobs = BlobStore::open(&database, config.durability).map_err(std::io::Error::other)?;
         Ok(Arc::new(Self {
             config,
             storage,

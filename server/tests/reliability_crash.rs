@@ -178,7 +178,13 @@ impl Phone {
 }
 
 fn open(data: &Path) -> Storage {
-    Storage::open(&data.join("mopai.db"), Durability::Full).expect("open the database")
+    Storage::open(
+        &mopai_server::storage::Database::Sqlite {
+            dir: data.to_path_buf(),
+        },
+        Durability::Full,
+    )
+    .expect("open the database")
 }
 
 /// Checks the database while the server is down. Documents not written

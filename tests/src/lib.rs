@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //!
-//! - [`server`]: a real server on `127.0.0.1:0` with its own SQLite file, stoppable and restartable.
+//! - [`server`]: a real server on `127.0.0.1:0` with its own database, stoppable and restartable.
+//! - [`postgres`]: which engine the suite runs on, and a fresh PostgreSQL schema per server.
 //! - [`device`]: a simulated phone running the shared sync client over HTTP.
 //! - [`county`]: a small county whose facilities fire every rule, for the dashboard and export tests.
 //! - [`events`]: `GET /api/events` read as server-sent events.
@@ -24,6 +25,7 @@ pub mod device;
 pub mod events;
 pub mod flaky;
 pub mod ledger;
+pub mod postgres;
 pub mod process;
 pub mod raw;
 pub mod rng;

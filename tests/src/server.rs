@@ -1,4 +1,5 @@
-//! A real mopai server for tests: real SQLite file, real TCP on loopback.
+//! A real mopai server for tests: a real database (an SQLite file, or a
+//! PostgreSQL schema of its own), real TCP on loopback.
 //!
 //! Accounts and townships are seeded through the server's own admin API on a
 //! second connection to the same database (SQLite serialises the writes), so
@@ -11,8 +12,8 @@ use std::time::Duration;
 use mopai_server::Config;
 use mopai_server::admin::{accounts, townships};
 use mopai_server::config::Durability;
-use mopai_server::storage::Storage;
 use mopai_server::storage::users::UserRow;
+use mopai_server::storage::{Database, Storage};
 use mopai_shared::api::{ErrorBody, LoginResponse};
 use mopai_shared::ids::TownshipId;
 use mopai_shared::roles::Role;
@@ -44,6 +45,11 @@ impl TestServer {
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_data_dir(tmp.path());
+        if crate::postgres::engine_is_postgres() {
+            config.database = Some(Database::Postgres {
+                url: crate::postgres::fresh_database().await,
+            });
+        }
         configure(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let mut server = Self::serve(listener, config);
@@ -55,7 +61,7 @@ impl TestServer {
         let addr = listener.local_addr().expect("local addr");
         // Migrate before serving, so a test's own connection never races
         // the server's first open.
-        drop(Storage::open(&config.database_path(), Durability::Full).expect("open database"));
+        drop(Storage::open(&config.database(), Durability::Full).expect("open database"));
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(mopai_server::run(config.clone(), listener, async {
             let _ = rx.await;
@@ -83,7 +89,7 @@ impl TestServer {
 
     /// The server's database through its storage API, for seeding and checks.
     pub fn storage(&self) -> Storage {
-        Storage::open(&self.database_path(), Durability::Full).expect("open database")
+        Storage::open(&self.config.database(), Durability::Full).expect("open database")
     }
 
     pub fn add_townships(&self, names: &[&str]) -> Vec<TownshipId> {

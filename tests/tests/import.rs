@@ -33,7 +33,13 @@ struct Db {
 
 fn db() -> Db {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::open(&dir.path().join("mopai.db"), Durability::Full).unwrap();
+    let storage = Storage::open(
+        &mopai_server::storage::Database::Sqlite {
+            dir: dir.path().to_path_buf(),
+        },
+        Durability::Full,
+    )
+    .unwrap();
     let ids = townships::add(&storage, &["开云镇", "白果镇"]).unwrap();
     Db {
         dir,

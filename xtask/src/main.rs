@@ -4,6 +4,7 @@
 //!
 //! - [`client`]: builds the wasm client into `client/dist` (glue, hashes, precompression).
 //! - [`tools`]: installs or checks what the tasks need (wasm target, wasm-opt, Chromium, test runner).
+//! - [`postgres`]: a throwaway PostgreSQL cluster for the tests, installed when missing.
 //! - [`size`]: prints the client's bytes, raw, gzip and brotli, the wasm by crate, the budget.
 //! - [`shell`]: running commands with clear failures.
 //! - [`reliability`]: the reliability and security suite at full length; cargo-fuzz runs.
@@ -14,6 +15,7 @@
 
 mod bench;
 mod client;
+mod postgres;
 mod reliability;
 mod shell;
 mod size;
@@ -26,7 +28,8 @@ const HELP: &str = "\
 cargo xtask <command>
 
   run            build the client, seed a demo county, serve on http://127.0.0.1:8080
-  test           fmt check, clippy, native tests, wasm tests and browser end-to-end tests
+  test           fmt check, clippy, native tests, wasm tests and browser end-to-end tests;
+                 the cross-crate suite runs on SQLite and again on a throwaway PostgreSQL
   build-client   build the wasm client into client/dist
   size           the client's wasm, JS and CSS bytes (raw, gzip, brotli) and the wasm by
                  crate; `size --check` fails when the first load is over 350 KB brotli
@@ -113,7 +116,17 @@ fn test() -> Result<(), String> {
     // The server embeds the client, so build it before the tests that serve it.
     client::build()?;
     tools::ensure_chromium()?;
-    shell::status(&mut shell::cargo(&["test", "--workspace"]))?;
+    let cluster = postgres::Cluster::start()?;
+    shell::status(
+        shell::cargo(&["test", "--workspace"]).env("MOPAI_TEST_POSTGRES", cluster.url()),
+    )?;
+    // The same cross-crate suite, every test server on PostgreSQL.
+    shell::status(
+        shell::cargo(&["test", "-p", "mopai-tests"])
+            .env("MOPAI_TEST_POSTGRES", cluster.url())
+            .env("MOPAI_TEST_ENGINE", "postgres"),
+    )?;
+    drop(cluster);
     tools::ensure_wasm_bindgen_test_runner()?;
     shell::status(
         shell::cargo(&[

@@ -111,6 +111,6 @@ pub fn ensure_wasm_bindgen_test_runner() -> Result<(), String> {
     ]))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     shell::output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
 }

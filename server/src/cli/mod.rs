@@ -27,7 +27,7 @@ use clap::{Parser, Subcommand};
 use crate::Config;
 use crate::admin::AdminError;
 use crate::config::Durability;
-use crate::storage::Storage;
+use crate::storage::{Database, Storage};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -56,19 +56,28 @@ pub enum Command {
     Demo(demo::DemoArgs),
 }
 
-/// `--data-dir` of the admin commands; may come after the subcommand.
+/// `--data-dir` and `--database` of the admin commands, as `mopai serve`
+/// takes them; may come after the subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDir {
     /// 数据目录（与 mopai serve 相同，含 mopai.db）。
     #[arg(long, env = "MOPAI_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// 数据库：sqlite:目录，或 postgres://用户@主机:端口/库名（与 mopai serve 相同）。
+    #[arg(long, env = "MOPAI_DATABASE", global = true)]
+    pub database: Option<Database>,
 }
 
 impl DataDir {
     pub fn open(&self) -> Result<Storage, CliError> {
-        std::fs::create_dir_all(&self.data_dir)?;
-        let path = Config::for_data_dir(&self.data_dir).database_path();
-        Ok(Storage::open(&path, Durability::Full)?)
+        let mut config = Config::for_data_dir(&self.data_dir);
+        config.database = self.database.clone();
+        let database = config.database();
+        if let Database::Sqlite { dir } = &database {
+            std::fs::create_dir_all(dir)?;
+        }
+        Ok(Storage::open(&database, Durability::Full)?)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Photos and other evidence files, content-addressed by SHA-256.
 //!
-//! Blobs live in their own SQLite file (`blobs.db`) with their own writer,
-//! so a slow upload over a poor network never holds the documents' write lock:
+//! Blobs live in their own SQLite file (`blobs.db`), or on PostgreSQL
+//! connections of their own, with their own writer, so a slow upload over a poor network never holds the documents' write lock:
 //! uploads never block document sync. A blob is written once; sending the same
 //! bytes again is a no-op, which is what makes uploads resumable.
 //!
@@ -9,10 +9,8 @@
 //! (`blob_scopes`), so a township user reads only their township's photos even
 //! when two townships happen to upload the same bytes.
 
-use std::path::Path;
-
 use super::sql::{Result, params};
-use super::{Schema, Storage};
+use super::{Database, Schema, Storage};
 use crate::config::Durability;
 
 #[derive(Debug)]
@@ -35,9 +33,9 @@ pub enum PutOutcome {
 }
 
 impl BlobStore {
-    pub fn open(path: &Path, durability: Durability) -> Result<Self> {
+    pub fn open(database: &Database, durability: Durability) -> Result<Self> {
         Ok(Self {
-            storage: Storage::open_sqlite(path, durability, Schema::Blobs)?,
+            storage: Storage::open_schema(database, durability, Schema::Blobs)?,
         })
     }
 
@@ -74,7 +72,7 @@ impl BlobStore {
     pub fn get(&self, sha256: &[u8; 32], scope: Option<&str>) -> Result<Option<Blob>> {
         self.storage.read(|tx| {
             tx.optional(
-                "SELECT mime, bytes FROM blobs b WHERE sha256 = ?1 AND (?2 IS NULL OR EXISTS
+                "SELECT mime, bytes FROM blobs b WHERE sha256 = ?1 AND (CAST(?2 AS TEXT) IS NULL OR EXISTS
                     (SELECT 1 FROM blob_scopes s WHERE s.sha256 = b.sha256 AND s.scope = ?2))",
                 params![sha256, scope],
                 |r| {
@@ -91,7 +89,7 @@ impl BlobStore {
     pub fn contains(&self, sha256: &[u8; 32], scope: Option<&str>) -> Result<bool> {
         self.storage.read(|tx| {
             let found = tx.optional(
-                "SELECT 1 FROM blob_scopes WHERE sha256 = ?1 AND (?2 IS NULL OR scope = ?2) LIMIT 1",
+                "SELECT 1 FROM blob_scopes WHERE sha256 = ?1 AND (CAST(?2 AS TEXT) IS NULL OR scope = ?2) LIMIT 1",
                 params![sha256, scope],
                 |_| Ok(()),
             )?;

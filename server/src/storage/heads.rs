@@ -23,7 +23,7 @@ impl ReadTx<'_> {
     pub fn doc_heads(&self, township: Option<&str>) -> Result<Vec<DocHeads>> {
         self.rows(
             "SELECT id, kind, township, seq, heads FROM docs
-             WHERE ?1 IS NULL OR township = ?1 OR township = 'county' ORDER BY id",
+             WHERE CAST(?1 AS TEXT) IS NULL OR township = ?1 OR township = 'county' ORDER BY id",
             params![township],
             |r| {
                 Ok(DocHeads {

@@ -9,6 +9,7 @@
 //! - [`sql`]: values, rows and errors of every engine; [`sql::types`] the stored form of each domain type.
 //! - `tx`: [`ReadTx`] and [`WriteTx`], the query methods the modules use.
 //! - `sqlite`: the embedded engine: one file in WAL mode, one writer, a few readers.
+//! - `postgres`: PostgreSQL, a pool shared by several server processes; writes serialised on the sequence row.
 //! - [`schema`]: the migrations of each engine, SQL files applied on open.
 //! - [`docs`]: Automerge documents as change chunks, the server sequence.
 //! - [`projections`]: facility, visit and assessment rows that roll-ups and exports read.
@@ -43,11 +44,12 @@ pub mod sessions;
 pub mod townships;
 pub mod users;
 
+mod postgres;
 pub mod sql;
 mod sqlite;
 mod tx;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::config::Durability;
 
@@ -64,6 +66,62 @@ pub struct Storage {
 #[derive(Debug)]
 enum Engine {
     Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
+}
+
+/// Where the data lives, as `--database` names it: `sqlite:DIR` (the
+/// default: `mopai.db` and `blobs.db` in the data folder) or a
+/// `postgres://user@host:port/database` address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite { dir: PathBuf },
+    Postgres { url: String },
+}
+
+impl Database {
+    /// SQLite's file of the documents, in a `sqlite:` folder.
+    pub fn sqlite_file(dir: &Path) -> PathBuf {
+        dir.join("mopai.db")
+    }
+
+    /// The engine's name, for logs and health answers.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Database::Sqlite { .. } => "sqlite",
+            Database::Postgres { .. } => "postgres",
+        }
+    }
+}
+
+impl std::str::FromStr for Database {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if let Some(dir) = s.strip_prefix("sqlite:") {
+            return Ok(Database::Sqlite { dir: dir.into() });
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Database::Postgres { url: s.to_owned() });
+        }
+        Err(format!(
+            "数据库地址应为 sqlite:目录 或 postgres://用户@主机:端口/库名，收到 {s:?}"
+        ))
+    }
+}
+
+/// Never prints a password that an address may hold.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite { dir } => write!(f, "sqlite:{}", dir.display()),
+            Database::Postgres { url } => {
+                let shown = match url.split_once('@') {
+                    Some((_, host)) => format!("postgres://…@{host}"),
+                    None => url.clone(),
+                };
+                f.write_str(shown.split('?').next().unwrap_or_default())
+            }
+        }
+    }
 }
 
 /// Which tables a [`Storage`] holds: the documents and everything read from
@@ -76,15 +134,31 @@ pub enum Schema {
 }
 
 impl Storage {
-    /// The documents' database in one SQLite file.
-    pub fn open(path: &Path, durability: Durability) -> Result<Self> {
-        Self::open_sqlite(path, durability, Schema::Main)
+    /// The documents' database, migrated to this build's schema.
+    pub fn open(database: &Database, durability: Durability) -> Result<Self> {
+        Self::open_schema(database, durability, Schema::Main)
     }
 
-    pub(crate) fn open_sqlite(path: &Path, durability: Durability, schema: Schema) -> Result<Self> {
-        Ok(Self {
-            engine: Engine::Sqlite(sqlite::Sqlite::open(path, durability, schema)?),
-        })
+    /// `schema`'s tables: for SQLite in their own file in the folder, for
+    /// PostgreSQL in the one database.
+    pub(crate) fn open_schema(
+        database: &Database,
+        durability: Durability,
+        schema: Schema,
+    ) -> Result<Self> {
+        let engine = match database {
+            Database::Sqlite { dir } => {
+                let file = match schema {
+                    Schema::Main => Database::sqlite_file(dir),
+                    Schema::Blobs => dir.join("blobs.db"),
+                };
+                Engine::Sqlite(sqlite::Sqlite::open(&file, durability, schema)?)
+            }
+            Database::Postgres { url } => {
+                Engine::Postgres(postgres::Postgres::open(url, durability, schema)?)
+            }
+        };
+        Ok(Self { engine })
     }
 
     /// Runs `f` in one write transaction, committed (durably, as the
@@ -96,6 +170,7 @@ impl Storage {
     {
         match &self.engine {
             Engine::Sqlite(db) => db.write(f),
+            Engine::Postgres(db) => db.write(f),
         }
     }
 
@@ -107,6 +182,7 @@ impl Storage {
     {
         match &self.engine {
             Engine::Sqlite(db) => db.read(f),
+            Engine::Postgres(db) => db.read(f),
         }
     }
 
@@ -114,6 +190,7 @@ impl Storage {
     pub fn integrity_check(&self) -> Result<String> {
         match &self.engine {
             Engine::Sqlite(db) => db.integrity_check(),
+            Engine::Postgres(db) => db.integrity_check(),
         }
     }
 }
@@ -122,7 +199,10 @@ impl Storage {
 #[cfg(test)]
 pub(crate) fn temp_storage() -> (tempfile::TempDir, Storage) {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let storage = Storage::open(&dir.path().join("t.db"), Durability::Full).expect("open");
+    let database = Database::Sqlite {
+        dir: dir.path().to_path_buf(),
+    };
+    let storage = Storage::open(&database, Durability::Full).expect("open");
     (dir, storage)
 }
 

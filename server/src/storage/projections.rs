@@ -242,7 +242,7 @@ impl ReadTx<'_> {
         self.rows(
             &format!(
                 "SELECT {FACILITY_COLUMNS}, updated_seq FROM facilities
-                 WHERE ?1 IS NULL OR township = ?1 ORDER BY township, name, id"
+                 WHERE CAST(?1 AS TEXT) IS NULL OR township = ?1 ORDER BY township, name, id"
             ),
             params![township],
             row_and_seq,
@@ -294,7 +294,7 @@ impl ReadTx<'_> {
         self.rows(
             "SELECT DISTINCT a.rule_set_version FROM assessments a
              JOIN facilities f ON f.id = a.facility_id
-             WHERE ?1 IS NULL OR f.township = ?1 ORDER BY 1",
+             WHERE CAST(?1 AS TEXT) IS NULL OR f.township = ?1 ORDER BY 1",
             params![township],
             |r| r.get(0),
         )

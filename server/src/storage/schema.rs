@@ -8,7 +8,8 @@
 use rusqlite::Connection;
 
 use super::Schema;
-use super::sql::Result;
+use super::postgres::PgConn;
+use super::sql::{Result, Row, params};
 
 const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_documents.sql"),
@@ -41,4 +42,50 @@ pub(super) fn migrate_sqlite(conn: &mut Connection, schema: Schema) -> Result<()
         tx.commit()?;
     }
     Ok(())
+}
+
+const POSTGRES: &[&str] = &[include_str!("../../migrations/postgres/0001_initial.sql")];
+
+const POSTGRES_BLOBS: &[&str] = &[include_str!(
+    "../../migrations/postgres-blobs/0001_blobs.sql"
+)];
+
+/// Any number to name the migration lock; only mopai takes it.
+const MIGRATION_LOCK: i64 = 0x6d6f_7061_6900;
+
+/// Applies the missing steps, tracked per schema in `mopai_migrations`,
+/// in one transaction under an advisory lock: servers starting together
+/// on one database never both apply a step, and a failed step leaves
+/// nothing half done.
+pub(super) fn migrate_postgres(conn: &mut PgConn, schema: Schema) -> Result<()> {
+    let (track, steps) = match schema {
+        Schema::Main => ("main", POSTGRES),
+        Schema::Blobs => ("blobs", POSTGRES_BLOBS),
+    };
+    conn.begin("BEGIN")?;
+    conn.batch(&format!(
+        "SELECT pg_advisory_xact_lock({MIGRATION_LOCK});
+         CREATE TABLE IF NOT EXISTS mopai_migrations (
+            track   TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            PRIMARY KEY (track, version)
+         )"
+    ))?;
+    let rows = conn.query(
+        "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM mopai_migrations WHERE track = ?1",
+        params![track],
+    )?;
+    let done: i64 = rows
+        .first()
+        .map(|r| Row(r).get(0))
+        .transpose()?
+        .unwrap_or(0);
+    for (index, sql) in steps.iter().enumerate().skip(done as usize) {
+        conn.batch(sql)?;
+        conn.execute(
+            "INSERT INTO mopai_migrations (track, version) VALUES (?1, ?2)",
+            params![track, index + 1],
+        )?;
+    }
+    conn.commit()
 }

@@ -42,7 +42,7 @@ impl Visibility {
 }
 
 /// `?1` is the township filter; NULL means none.
-const VISIBLE: &str = "(?1 IS NULL OR township = ?1 OR township = 'county')";
+const VISIBLE: &str = "(CAST(?1 AS TEXT) IS NULL OR township = ?1 OR township = 'county')";
 
 impl ReadTx<'_> {
     /// `None` when the document is not stored.

@@ -2,6 +2,11 @@
 //! engine runs it: statements with `?1`-style placeholders, parameters as
 //! [`ToValue`], rows read with [`Row::get`] into [`FromValue`] types.
 //!
+//! Statements are portable SQL: `ON CONFLICT`, `RETURNING`, `IS DISTINCT
+//! FROM`, integer and text columns. PostgreSQL types a placeholder by its
+//! first use, so one first used as `?1 IS NULL` is written
+//! `CAST(?1 AS TEXT) IS NULL`.
+//!
 //! Typed values (ids, levels, scopes, rule lists) convert to and from their
 //! one stored form here and in [`types`], and nowhere else, so no storage
 //! reader parses a column itself.
@@ -285,7 +290,6 @@ impl<T: FromValue> FromValue for Option<T> {
 
 /// Rewrites `?N` placeholders as PostgreSQL's `$N`. Our statements hold no
 /// `?` inside string literals, so a plain scan suffices.
-#[allow(dead_code)] // the PostgreSQL engine, next
 pub(super) fn dollar_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();

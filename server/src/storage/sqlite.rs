@@ -103,8 +103,10 @@ impl Sqlite {
             },
         };
         let value = f(&tx)?;
-        let Conn::Sqlite(tx) = tx.read.conn;
-        tx.commit().map_err(Error::from)?;
+        match tx.read.conn {
+            Conn::Sqlite(tx) => tx.commit().map_err(Error::from)?,
+            Conn::Postgres(_) => unreachable!("an SQLite transaction"),
+        }
         Ok(value)
     }
 
@@ -231,7 +233,9 @@ mod tests {
     #[test]
     fn a_read_cannot_write_and_its_connection_is_reused() {
         let (_dir, storage) = storage();
-        let super::super::Engine::Sqlite(db) = &storage.engine;
+        let super::super::Engine::Sqlite(db) = &storage.engine else {
+            panic!("an SQLite storage")
+        };
         let refused = storage.read(|tx| {
             tx.rows(
                 "INSERT INTO meta (key, value) VALUES ('probe', 'x') RETURNING key",

@@ -4,8 +4,10 @@
 //! statements that change rows, so a function that takes `&ReadTx` cannot
 //! write, whichever engine runs underneath.
 
+use std::cell::RefCell;
 use std::ops::Deref;
 
+use super::postgres::{self, PgConn};
 use super::sql::{Params, Result, Row};
 use super::sqlite;
 
@@ -22,6 +24,7 @@ pub struct WriteTx<'c> {
 /// The engine's own transaction.
 pub(super) enum Conn<'c> {
     Sqlite(rusqlite::Transaction<'c>),
+    Postgres(RefCell<&'c mut PgConn>),
 }
 
 impl<'c> Deref for WriteTx<'c> {
@@ -41,6 +44,7 @@ impl ReadTx<'_> {
     ) -> Result<()> {
         match &self.conn {
             Conn::Sqlite(tx) => sqlite::each(tx, sql, params, f),
+            Conn::Postgres(conn) => postgres::each(conn, sql, params, f),
         }
     }
 
@@ -94,6 +98,7 @@ impl WriteTx<'_> {
     pub(super) fn execute(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         match &self.read.conn {
             Conn::Sqlite(tx) => sqlite::execute(tx, sql, params),
+            Conn::Postgres(conn) => conn.borrow_mut().execute(sql, params),
         }
     }
 
@@ -101,6 +106,7 @@ impl WriteTx<'_> {
     fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.read.conn {
             Conn::Sqlite(tx) => Ok(tx.execute_batch(sql)?),
+            Conn::Postgres(conn) => conn.borrow_mut().batch(sql),
         }
     }
 
