@@ -48,3 +48,32 @@ pub async fn fresh_database() -> String {
     let separator = if url.contains('?') { '&' } else { '?' };
     format!("{url}{separator}options=-csearch_path%3D{schema}")
 }
+
+/// Every row of every table in the schema `url` uses, each as PostgreSQL's
+/// text form of the row: what is at rest, for tests that look for secrets.
+pub async fn all_rows_as_text(url: &str) -> Vec<String> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+    let driver = tokio::spawn(connection);
+    let tables = client
+        .query(
+            "SELECT quote_ident(table_name) FROM information_schema.tables
+             WHERE table_schema = current_schema()",
+            &[],
+        )
+        .await
+        .expect("list tables");
+    let mut out = Vec::new();
+    for table in tables {
+        let name: String = table.get(0);
+        let rows = client
+            .query(&format!("SELECT t::text FROM {name} t"), &[])
+            .await
+            .unwrap_or_else(|e| panic!("read {name}: {e}"));
+        out.extend(rows.iter().map(|r| r.get::<_, String>(0)));
+    }
+    drop(client);
+    let _ = driver.await;
+    out
+}

@@ -83,6 +83,11 @@ impl TestServer {
         self.config.database_path()
     }
 
+    /// Where the server keeps its data, as `--database` takes it.
+    pub fn database(&self) -> Database {
+        self.config.database()
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.config.data_dir
     }

@@ -426,8 +426,8 @@ async fn imported_facilities_reach_the_phones_of_their_township_only() {
 #[tokio::test]
 async fn demo_seeds_a_county_once_and_its_logins_work() {
     let server = TestServer::start().await;
-    let data_dir = server.data_dir().to_str().unwrap().to_string();
-    let demo = || Cli::try_parse_from(["mopai", "demo", "--data-dir", &data_dir]).unwrap();
+    let database = server.database().to_url();
+    let demo = || Cli::try_parse_from(["mopai", "demo", "--database", &database]).unwrap();
     mopai_server::cli::main(demo()).await.unwrap();
     let snapshot = || {
         server

@@ -194,11 +194,11 @@ impl ReadTx<'_> {
 const PHASES_ALL: &str = "SELECT township, phase, COUNT(*) FROM visits
      WHERE phase IS NOT NULL AND entry_state != 'draft' GROUP BY township, phase";
 const PHASES_OF: &str = "SELECT township, phase, COUNT(*) FROM visits
-     WHERE township = ?1 AND phase IS NOT NULL AND entry_state != 'draft' GROUP BY phase";
+     WHERE township = ?1 AND phase IS NOT NULL AND entry_state != 'draft' GROUP BY township, phase";
 const DAYS_ALL: &str = "SELECT township, substr(arrived_at, 1, 10) AS day, COUNT(*) FROM visits
      WHERE arrived_at IS NOT NULL AND entry_state != 'draft' GROUP BY township, day";
 const DAYS_OF: &str = "SELECT township, substr(arrived_at, 1, 10) AS day, COUNT(*) FROM visits
-     WHERE township = ?1 AND arrived_at IS NOT NULL AND entry_state != 'draft' GROUP BY day";
+     WHERE township = ?1 AND arrived_at IS NOT NULL AND entry_state != 'draft' GROUP BY township, day";
 
 /// Parts from facility rows and visit counts, by township: plans judged
 /// overdue on `now`'s day.

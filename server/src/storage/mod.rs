@@ -84,6 +84,15 @@ impl Database {
         dir.join("mopai.db")
     }
 
+    /// The address as `--database` takes it, password and all (the
+    /// `Display` form hides it).
+    pub fn to_url(&self) -> String {
+        match self {
+            Database::Sqlite { dir } => format!("sqlite:{}", dir.display()),
+            Database::Postgres { url } => url.clone(),
+        }
+    }
+
     /// The engine's name, for logs and health answers.
     pub fn engine(&self) -> &'static str {
         match self {
