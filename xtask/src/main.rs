@@ -3,7 +3,8 @@
 //! # Layout
 //!
 //! - [`client`]: builds the wasm client into `client/dist` (glue, hashes, precompression).
-//! - [`tools`]: installs or checks what the tasks need (wasm target, wasm-opt, Chromium, test runner).
+//! - [`tools`]: installs or checks what the tasks need (wasm target, wasm-opt, Chromium,
+//!   LibreOffice and poppler, test runner).
 //! - [`size`]: prints the client's bytes, raw, gzip and brotli, the wasm by crate, the budget.
 //! - [`shell`]: running commands with clear failures.
 //! - [`reliability`]: the reliability and security suite at full length; cargo-fuzz runs.
@@ -113,6 +114,7 @@ fn test() -> Result<(), String> {
     // The server embeds the client, so build it before the tests that serve it.
     client::build()?;
     tools::ensure_chromium()?;
+    tools::ensure_print_tools()?;
     shell::status(&mut shell::cargo(&["test", "--workspace"]))?;
     tools::ensure_wasm_bindgen_test_runner()?;
     shell::status(
