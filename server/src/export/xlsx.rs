@@ -12,7 +12,7 @@
 use mopai_shared::model::RiskLevel;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::sheet::{Cell, Sheet};
+use super::sheet::{Cell, Head, Sheet};
 use super::{ExportError, Snapshot, Table, provenance};
 
 /// The column header starts below the title (row 0) and the two rows of
@@ -127,11 +127,11 @@ pub fn write(table: Table, sheet: &Sheet, snapshot: &Snapshot) -> Result<Vec<u8>
 
     let mut row = data_row;
     for cells in &sheet.rows {
-        write_row(ws, row, cells, false)?;
+        write_row(ws, row, cells, &sheet.heads, false)?;
         row += 1;
     }
     if let Some(totals) = &sheet.totals {
-        write_row(ws, row, totals, true)?;
+        write_row(ws, row, totals, &sheet.heads, true)?;
     }
     for (i, head) in sheet.heads.iter().enumerate() {
         ws.set_column_width(i as u16, head.width)?;
@@ -282,7 +282,47 @@ fn column_header(ws: &mut Worksheet, sheet: &Sheet) -> Result<u32, XlsxError> {
     Ok(HEADER_ROW + 2)
 }
 
-fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], bold: bool) -> Result<(), XlsxError> {
+/// The height of one line of the default font, and the tallest row Excel allows.
+const LINE_PT: f64 = 15.0;
+const MAX_ROW_PT: f64 = 409.0;
+
+/// How many lines `text` wraps to in a column `width` characters wide: a
+/// CJK character takes about two widths of a digit.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|line| {
+            let units: f64 = line
+                .chars()
+                .map(|c| if c.is_ascii() { 1.0 } else { 2.2 })
+                .sum();
+            ((units / per_line).ceil() as usize).max(1)
+        })
+        .sum()
+}
+
+/// Writes one row. A row whose text wraps gets the height its lines need:
+/// LibreOffice keeps the default height of rows written without one, and
+/// wrapped lines would print over the rows below.
+fn write_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[Cell],
+    heads: &[Head],
+    bold: bool,
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .zip(heads)
+        .map(|(cell, head)| match cell {
+            Cell::Text(s) => wrapped_lines(s, head.width),
+            _ => 1,
+        })
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * LINE_PT).min(MAX_ROW_PT))?;
+    }
     for (i, cell) in cells.iter().enumerate() {
         let col = i as u16;
         let f = format_of(cell, bold);
@@ -346,7 +386,6 @@ pub(super) fn merged(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::sheet::Head;
 
     fn of_widths(widths: &[f64]) -> Sheet {
         Sheet {
@@ -362,6 +401,15 @@ mod tests {
             rows: Vec::new(),
             totals: None,
         }
+    }
+
+    #[test]
+    fn wrapped_text_counts_its_lines() {
+        assert_eq!(wrapped_lines("上门", 10.0), 1);
+        // 10 CJK characters are 22 widths: three lines of 9.
+        assert_eq!(wrapped_lines(&"甲".repeat(10), 10.0), 3);
+        assert_eq!(wrapped_lines("2022-01-12", 12.0), 1);
+        assert_eq!(wrapped_lines("一\n二", 10.0), 2);
     }
 
     #[test]
