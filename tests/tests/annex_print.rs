@@ -19,9 +19,10 @@ const A4_LANDSCAPE: (f64, f64) = (841.89, 595.276);
 /// Townships added beside the county's two, so table 4 spans pages.
 const EXTRA_TOWNSHIPS: usize = 70;
 
-/// The fewest rows a page holds (a whole page of rows is some 25-45):
-/// fewer would mean the table split across pages sideways or printed too big.
-const MIN_ROWS_PER_PAGE: usize = 10;
+/// The fewest rows a full page holds (one-line rows: 30-110; table 3's
+/// seven-line 一院一策 rows: about 12). Fewer would mean the table split
+/// sideways across pages, or printed larger than one page wide.
+const MIN_ROWS_PER_PAGE: usize = 5;
 
 /// Tables 2 and 5 hold few specs (the venues, the institutions filed
 /// 2019-2021), so those get many copies; the rest a few.
@@ -35,7 +36,7 @@ fn copies(spec: &Spec) -> usize {
     if spec.category == Category::UnregisteredVenue || filed_2019_2021 {
         60
     } else {
-        8
+        4
     }
 }
 
