@@ -289,12 +289,12 @@ const MAX_ROW_PT: f64 = 409.0;
 /// How many lines `text` wraps to in a column `width` characters wide: a
 /// CJK character takes about two widths of a digit.
 fn wrapped_lines(text: &str, width: f64) -> usize {
-    let per_line = (width - 1.0).max(1.0);
+    let per_line = (width - 0.5).max(1.0);
     text.split('\n')
         .map(|line| {
             let units: f64 = line
                 .chars()
-                .map(|c| if c.is_ascii() { 1.0 } else { 2.2 })
+                .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
                 .sum();
             ((units / per_line).ceil() as usize).max(1)
         })
@@ -406,7 +406,7 @@ mod tests {
     #[test]
     fn wrapped_text_counts_its_lines() {
         assert_eq!(wrapped_lines("上门", 10.0), 1);
-        // 10 CJK characters are 22 widths: three lines of 9.
+        // 10 CJK characters are 20 widths: three lines of 9.5.
         assert_eq!(wrapped_lines(&"甲".repeat(10), 10.0), 3);
         assert_eq!(wrapped_lines("2022-01-12", 12.0), 1);
         assert_eq!(wrapped_lines("一\n二", 10.0), 2);
