@@ -195,7 +195,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
 pub fn open_storage(data_dir: &Path) -> Result<Storage, String> {
     std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
     let config = mopai_server::Config::for_data_dir(data_dir);
-    Storage::open(&config.database_path(), Durability::Normal).map_err(|e| e.to_string())
+    Storage::open(&config.database(), Durability::Normal).map_err(|e| e.to_string())
 }
 
 /// Registers townships (and the settings document) as `mopai township add` does.

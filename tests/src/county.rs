@@ -373,15 +373,28 @@ pub fn facility(spec: &Spec, visit: VisitId, inspector: UserId, day: u8) -> Faci
 
 /// The whole county, synced.
 pub async fn build() -> County {
+    build_with(|_| 1).await
+}
+
+/// The county with `copies(spec)` facilities of each spec, for tables that
+/// span pages. A spec made more than once names its copies "名称-001",
+/// "名称-002", …, all of one length, so no name contains another.
+pub async fn build_with(copies: impl Fn(&Spec) -> usize) -> County {
     let (server, townships, inspectors, lead) = accounts().await;
     let mut facilities = Vec::new();
     for (t, username) in ["insp-a", "insp-b"].into_iter().enumerate() {
         let mut phone = device(&server, username).await;
         for (n, spec) in SPECS.iter().enumerate().filter(|(_, s)| s.township == t) {
-            let (id, visit) = (FacilityId::random(), VisitId::random());
-            let body = facility(spec, visit, inspectors[t], 10 + (n % 8) as u8);
-            phone.create(DocId::facility(id), Scope::Township(townships[t]), &body);
-            facilities.push(Seeded { id, visit, spec });
+            let copies = copies(spec);
+            for copy in 1..=copies {
+                let (id, visit) = (FacilityId::random(), VisitId::random());
+                let mut body = facility(spec, visit, inspectors[t], 10 + (n % 8) as u8);
+                if copies > 1 {
+                    body.profile.name = format!("{}-{copy:03}", spec.name);
+                }
+                phone.create(DocId::facility(id), Scope::Township(townships[t]), &body);
+                facilities.push(Seeded { id, visit, spec });
+            }
         }
         phone.sync().await.expect("inspector sync");
     }

@@ -8,6 +8,7 @@
 //! - [`county`]: a small county whose facilities fire every rule, for the dashboard and export tests.
 //! - [`events`]: `GET /api/events` read as server-sent events.
 //! - [`browser`]: headless Chromium driven over WebDriver (chromedriver + fantoccini).
+//! - [`print`]: XLSX printed to PDF with LibreOffice headless, read back with poppler.
 //! - [`process`]: the real `mopai` binary as a child process, for kill -9 tests.
 //! - [`ledger`]: which changes each acknowledged sync request carried, and
 //!   whether the server still has them.
@@ -26,6 +27,7 @@ pub mod events;
 pub mod flaky;
 pub mod ledger;
 pub mod postgres;
+pub mod print;
 pub mod process;
 pub mod raw;
 pub mod rng;

@@ -3,7 +3,8 @@
 //! # Layout
 //!
 //! - [`client`]: builds the wasm client into `client/dist` (glue, hashes, precompression).
-//! - [`tools`]: installs or checks what the tasks need (wasm target, wasm-opt, Chromium, test runner).
+//! - [`tools`]: installs or checks what the tasks need (wasm target, wasm-opt, Chromium,
+//!   LibreOffice and poppler, test runner).
 //! - [`postgres`]: a throwaway PostgreSQL cluster for the tests, installed when missing.
 //! - [`size`]: prints the client's bytes, raw, gzip and brotli, the wasm by crate, the budget.
 //! - [`shell`]: running commands with clear failures.
@@ -116,6 +117,7 @@ fn test() -> Result<(), String> {
     // The server embeds the client, so build it before the tests that serve it.
     client::build()?;
     tools::ensure_chromium()?;
+    tools::ensure_print_tools()?;
     let cluster = postgres::Cluster::start()?;
     shell::status(
         shell::cargo(&["test", "--workspace"]).env("MOPAI_TEST_POSTGRES", cluster.url()),

@@ -5,7 +5,7 @@
 //! per test server in it.
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -126,19 +126,5 @@ fn free_port() -> Result<u16, String> {
 }
 
 fn ensure_installed() -> Result<(), String> {
-    if Path::new(&bin("initdb")).exists() {
-        return Ok(());
-    }
-    if !crate::tools::is_root() {
-        return Err(format!(
-            "the PostgreSQL tests need {BIN}/initdb: run `sudo apt-get install -y postgresql`, \
-             then rerun"
-        ));
-    }
-    shell::status(Command::new("apt-get").arg("update"))?;
-    shell::status(
-        Command::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "postgresql"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )
+    crate::tools::ensure_debian("the PostgreSQL tests", &[&bin("initdb")], &["postgresql"])
 }

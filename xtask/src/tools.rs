@@ -7,7 +7,11 @@ use crate::shell;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// A CJK font, so screenshots of the zh-CN page are readable.
+const SOFFICE: &str = "/usr/bin/soffice";
+const PDFINFO: &str = "/usr/bin/pdfinfo";
+const PDFTOTEXT: &str = "/usr/bin/pdftotext";
+const PDFTOPPM: &str = "/usr/bin/pdftoppm";
+/// A CJK font, so screenshots of the zh-CN page and printed tables are readable.
 const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 /// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -78,21 +82,50 @@ pub fn ensure_wasm_target() -> Result<(), String> {
 
 /// Debian's Chromium and ChromeDriver, which browser tests drive headless.
 pub fn ensure_chromium() -> Result<(), String> {
-    let present = |p: &str| std::path::Path::new(p).exists();
-    if present(CHROMIUM) && present(CHROMEDRIVER) && present(CJK_FONT) {
+    ensure_debian(
+        "browser tests",
+        &[CHROMIUM, CHROMEDRIVER, CJK_FONT],
+        &["chromium", "chromium-driver", "fonts-wqy-microhei"],
+    )
+}
+
+/// LibreOffice's headless Calc and poppler, with which the print-layout
+/// test turns the annex XLSX into PDF and reads the pages back.
+pub fn ensure_print_tools() -> Result<(), String> {
+    ensure_debian(
+        "the print-layout test",
+        &[SOFFICE, PDFINFO, PDFTOTEXT, PDFTOPPM, CJK_FONT],
+        &[
+            "libreoffice-calc-nogui",
+            "poppler-utils",
+            "fonts-wqy-microhei",
+        ],
+    )
+}
+
+/// Installs the Debian `packages` with apt-get when any of `paths` is
+/// missing (as root), or says what to install.
+pub fn ensure_debian(needed_by: &str, paths: &[&str], packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|p| !std::path::Path::new(p).exists())
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     if !is_root() {
         return Err(format!(
-            "browser tests need {CHROMIUM}, {CHROMEDRIVER} and a CJK font: run \
-             `sudo apt-get install -y chromium chromium-driver fonts-wqy-microhei`, then rerun"
+            "{needed_by} cannot run without {}: run `sudo apt-get install -y {}`, then rerun",
+            missing.join(", "),
+            packages.join(" ")
         ));
     }
     shell::status(Command::new("apt-get").arg("update"))?;
     shell::status(
         Command::new("apt-get")
             .args(["install", "-y", "--no-install-recommends"])
-            .args(["chromium", "chromium-driver", "fonts-wqy-microhei"])
+            .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }
@@ -111,6 +144,6 @@ pub fn ensure_wasm_bindgen_test_runner() -> Result<(), String> {
     ]))
 }
 
-pub fn is_root() -> bool {
+fn is_root() -> bool {
     shell::output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
 }

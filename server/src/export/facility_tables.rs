@@ -84,7 +84,7 @@ pub fn sheet(table: Table, snapshot: &Snapshot) -> Sheet {
     };
     // After the plan's columns: a field two people recorded differently
     // shows both values until the lead settles it, not only the winner.
-    columns.push(col("未决冲突（待审核裁决）", 30.0, |e| {
+    columns.push(col("未决冲突（待审核裁决）", 20.0, |e| {
         text(
             e.annex()
                 .conflicts
@@ -123,13 +123,15 @@ fn name<'a>(header: &'static str) -> Column<Entry<'a>> {
     col(header, 28.0, |e| text(&e.row.name)).total(Total::Count)
 }
 
+/// Some 30 columns: widths kept narrow (long text wraps) so that the table
+/// prints one A3 page wide at about 60 %.
 fn survey<'a>() -> Vec<Column<Entry<'a>>> {
     vec![
         serial(),
         township(),
         name("机构名称"),
         uscc(),
-        col("登记类型", 16.0, |e| {
+        col("登记类型", 12.0, |e| {
             label(e.annex().profile.legal_form)
         }),
         col("是否备案", 8.0, |e| {
@@ -143,22 +145,22 @@ fn survey<'a>() -> Vec<Column<Entry<'a>>> {
             count(e.annex().profile.residents)
         })
         .total(Total::Sum),
-        col("是否涉足多产业", 14.0, |e| multi_industry(e.annex())),
-        col("运营主体", 20.0, |e| text(&e.annex().profile.operator)),
-        col("法定代表人/投资人", 20.0, |e| {
+        col("是否涉足多产业", 10.0, |e| multi_industry(e.annex())),
+        col("运营主体", 14.0, |e| text(&e.annex().profile.operator)),
+        col("法定代表人/投资人", 14.0, |e| {
             let p = &e.annex().profile;
             join([
                 p.legal_representative.clone(),
                 prefixed("投资人：", &p.investors.join("、")),
             ])
         }),
-        col("关联公司", 20.0, |e| {
+        col("关联公司", 14.0, |e| {
             text(e.annex().profile.affiliated_companies.join("、"))
         }),
-        col("营销方式", 18.0, |e| {
+        col("营销方式", 14.0, |e| {
             labels(&e.annex().findings.marketing)
         }),
-        col("收费方式", 18.0, |e| labels(&e.annex().findings.fees)),
+        col("收费方式", 14.0, |e| labels(&e.annex().findings.fees)),
         col("是否因经济类犯罪被诉", 10.0, |e| {
             yes_no(e.annex().findings.economic_crime_lawsuit)
         }),
@@ -176,7 +178,7 @@ fn survey<'a>() -> Vec<Column<Entry<'a>>> {
             count(e.annex().findings.prepay_persons)
         })
         .total(Total::Sum),
-        col("预付费资金使用情况", 18.0, |e| {
+        col("预付费资金使用情况", 14.0, |e| {
             labels(&e.annex().findings.fund_use)
         }),
         col("是否承诺投资回报\"炒床位\"", 10.0, |e| {
@@ -186,7 +188,7 @@ fn survey<'a>() -> Vec<Column<Entry<'a>>> {
         col("排查日期", 12.0, |e| day(e.annex().visits.last_day)),
         level("风险等级"),
         col("排查人", 14.0, |e| text(&e.inspectors)),
-        col("备注", 30.0, remark),
+        col("备注", 20.0, remark),
     ]
 }
 

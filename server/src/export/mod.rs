@@ -11,7 +11,8 @@
 //! - XLSX: a merged title row; a header block with 填报单位（盖章）, 分管领导签字,
 //!   填报人, 联系电话 and 填报日期 to fill in by hand; a frozen column header
 //!   (two rows where columns are grouped); set widths; risk-colour fills on
-//!   the level column; a totals row; and a 数据来源 (provenance) sheet.
+//!   the level column; a totals row; a 数据来源 (provenance) sheet; and a
+//!   print layout for signing and stamping ([`xlsx`]).
 //! - CSV: UTF-8 with a BOM so Excel and WPS detect the encoding; one header
 //!   line (grouped columns as "组-列"), the rows, then the totals row. No title
 //!   or header block, so the file loads as data.

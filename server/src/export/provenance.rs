@@ -70,6 +70,7 @@ pub fn sheet(
     snapshot: &Snapshot,
 ) -> Result<(), XlsxError> {
     ws.set_name(SHEET_NAME)?;
+    xlsx::print_layout(ws, xlsx::Paper::A4Landscape);
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
     let s = &snapshot.settings;

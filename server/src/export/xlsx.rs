@@ -2,17 +2,87 @@
 //! stamped: a merged title row, a header block to fill in by hand, the
 //! column header (frozen, repeated on every printed page), the rows with
 //! risk-colour fills, a totals row, and a 数据来源 provenance sheet.
+//!
+//! The print layout ([`page_setup`]) is part of the form: the paper the
+//! table's width needs ([`Paper::for_width`]), fit to the page width with
+//! as many pages down as the rows take, the column header on every page,
+//! the title and the signature block on the first, and 第 N 页 共 M 页 in
+//! the footer.
 
 use mopai_shared::model::RiskLevel;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::sheet::{Cell, Sheet};
+use super::sheet::{Cell, Head, Sheet};
 use super::{ExportError, Snapshot, Table, provenance};
 
 /// The column header starts below the title (row 0) and the two rows of
 /// the header block.
 const HEADER_ROW: u32 = 3;
-const A4: u8 = 9;
+
+/// Paper the tables print on, always landscape: the tables are wider than tall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4Landscape,
+    A3Landscape,
+}
+
+/// Margins in inches: left/right, top, bottom, and the footer's distance
+/// from the bottom edge. Narrow, so fit-to-width shrinks the text less.
+const MARGIN_SIDE: f64 = 0.4;
+const MARGIN_TOP: f64 = 0.5;
+const MARGIN_BOTTOM: f64 = 0.6;
+const MARGIN_FOOTER: f64 = 0.25;
+
+/// The smallest fit-to-width scale a printed table may take on A4 before
+/// it goes on A3: 11 pt text printed at 7.7 pt or larger.
+const MIN_A4_SCALE: f64 = 0.7;
+
+/// The footer: "第 1 页 共 3 页", centred.
+pub const FOOTER: &str = "&C第 &P 页 共 &N 页";
+
+impl Paper {
+    /// Excel's paper-size code.
+    fn code(self) -> u8 {
+        match self {
+            Paper::A4Landscape => 9,
+            Paper::A3Landscape => 8,
+        }
+    }
+
+    /// The long side in points.
+    fn width_pt(self) -> f64 {
+        match self {
+            Paper::A4Landscape => 841.89,
+            Paper::A3Landscape => 1190.55,
+        }
+    }
+
+    /// The fit-to-width scale a table of `width_pt` gets on this paper.
+    pub fn scale(self, width_pt: f64) -> f64 {
+        let printable = self.width_pt() - 2.0 * MARGIN_SIDE * 72.0;
+        (printable / width_pt).min(1.0)
+    }
+
+    /// A4 when the table fits its width at [`MIN_A4_SCALE`] or larger,
+    /// else A3.
+    pub fn for_width(width_pt: f64) -> Self {
+        if Paper::A4Landscape.scale(width_pt) >= MIN_A4_SCALE {
+            Paper::A4Landscape
+        } else {
+            Paper::A3Landscape
+        }
+    }
+}
+
+/// The printed width of the columns in points, as Excel sizes them: a
+/// width of `w` characters of the default font is `7w + 5` pixels.
+pub fn width_pt(sheet: &Sheet) -> f64 {
+    sheet
+        .heads
+        .iter()
+        .map(|h| ((h.width * 7.0).trunc() + 5.0) * 0.75)
+        .sum()
+}
 
 /// Fills per level: Excel's own "bad / neutral / good" shades, with an
 /// orange between red and yellow.
@@ -57,20 +127,17 @@ pub fn write(table: Table, sheet: &Sheet, snapshot: &Snapshot) -> Result<Vec<u8>
 
     let mut row = data_row;
     for cells in &sheet.rows {
-        write_row(ws, row, cells, false)?;
+        write_row(ws, row, cells, &sheet.heads, false)?;
         row += 1;
     }
     if let Some(totals) = &sheet.totals {
-        write_row(ws, row, totals, true)?;
+        write_row(ws, row, totals, &sheet.heads, true)?;
     }
     for (i, head) in sheet.heads.iter().enumerate() {
         ws.set_column_width(i as u16, head.width)?;
     }
     ws.set_freeze_panes(data_row, 0)?;
-    ws.set_repeat_rows(HEADER_ROW, data_row - 1)?;
-    ws.set_landscape()
-        .set_paper_size(A4)
-        .set_print_fit_to_pages(1, 0);
+    page_setup(ws, Paper::for_width(width_pt(sheet)), data_row)?;
 
     provenance::sheet(
         book.add_worksheet_with_constant_memory()?,
@@ -79,6 +146,36 @@ pub fn write(table: Table, sheet: &Sheet, snapshot: &Snapshot) -> Result<Vec<u8>
         snapshot,
     )?;
     Ok(book.save_to_buffer()?)
+}
+
+/// Landscape on `paper`, one page wide and as many down as the rows take,
+/// the column header (the rows from [`HEADER_ROW`] to `data_row`) repeated
+/// on every page. The title and the signature block above the header print
+/// on the first page only.
+fn page_setup(ws: &mut Worksheet, paper: Paper, data_row: u32) -> Result<(), XlsxError> {
+    ws.set_repeat_rows(HEADER_ROW, data_row - 1)?;
+    print_layout(ws, paper);
+    Ok(())
+}
+
+/// What every printed sheet of a workbook shares: landscape on `paper`,
+/// one page wide, narrow margins, and the sheet's own page numbers in the
+/// footer (each sheet counts from 1).
+pub(super) fn print_layout(ws: &mut Worksheet, paper: Paper) {
+    ws.set_landscape()
+        .set_paper_size(paper.code())
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true)
+        .set_margins(
+            MARGIN_SIDE,
+            MARGIN_SIDE,
+            MARGIN_TOP,
+            MARGIN_BOTTOM,
+            MARGIN_TOP / 2.0,
+            MARGIN_FOOTER,
+        )
+        .set_print_first_page_number(1)
+        .set_footer(FOOTER);
 }
 
 /// Row 0: the title. Rows 1-2: 填报单位（盖章）, 分管领导签字, 填报人 / 联系电话,
@@ -185,7 +282,47 @@ fn column_header(ws: &mut Worksheet, sheet: &Sheet) -> Result<u32, XlsxError> {
     Ok(HEADER_ROW + 2)
 }
 
-fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], bold: bool) -> Result<(), XlsxError> {
+/// The height of one line of the default font, and the tallest row Excel allows.
+const LINE_PT: f64 = 15.0;
+const MAX_ROW_PT: f64 = 409.0;
+
+/// How many lines `text` wraps to in a column `width` characters wide: a
+/// CJK character takes about two widths of a digit.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 0.5).max(1.0);
+    text.split('\n')
+        .map(|line| {
+            let units: f64 = line
+                .chars()
+                .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+                .sum();
+            ((units / per_line).ceil() as usize).max(1)
+        })
+        .sum()
+}
+
+/// Writes one row. A row whose text wraps gets the height its lines need:
+/// LibreOffice keeps the default height of rows written without one, and
+/// wrapped lines would print over the rows below.
+fn write_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[Cell],
+    heads: &[Head],
+    bold: bool,
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .zip(heads)
+        .map(|(cell, head)| match cell {
+            Cell::Text(s) => wrapped_lines(s, head.width),
+            _ => 1,
+        })
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * LINE_PT).min(MAX_ROW_PT))?;
+    }
     for (i, cell) in cells.iter().enumerate() {
         let col = i as u16;
         let f = format_of(cell, bold);
@@ -249,6 +386,46 @@ pub(super) fn merged(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn of_widths(widths: &[f64]) -> Sheet {
+        Sheet {
+            title: String::new(),
+            heads: widths
+                .iter()
+                .map(|&width| Head {
+                    header: "列",
+                    group: None,
+                    width,
+                })
+                .collect(),
+            rows: Vec::new(),
+            totals: None,
+        }
+    }
+
+    #[test]
+    fn wrapped_text_counts_its_lines() {
+        assert_eq!(wrapped_lines("上门", 10.0), 1);
+        // 10 CJK characters are 20 widths: three lines of 9.5.
+        assert_eq!(wrapped_lines(&"甲".repeat(10), 10.0), 3);
+        assert_eq!(wrapped_lines("2022-01-12", 12.0), 1);
+        assert_eq!(wrapped_lines("一\n二", 10.0), 2);
+    }
+
+    #[test]
+    fn narrow_tables_print_on_a4_and_wide_ones_on_a3() {
+        // 10 columns of 8 characters: 10 × 61 px × 0.75 = 457.5 pt.
+        let narrow = of_widths(&[8.0; 10]);
+        assert_eq!(width_pt(&narrow), 457.5);
+        assert_eq!(Paper::for_width(width_pt(&narrow)), Paper::A4Landscape);
+        assert_eq!(Paper::A4Landscape.scale(width_pt(&narrow)), 1.0);
+
+        let wide = of_widths(&[10.0; 30]);
+        assert_eq!(Paper::for_width(width_pt(&wide)), Paper::A3Landscape);
+        let on_a4 = Paper::A4Landscape.scale(width_pt(&wide));
+        assert!(on_a4 < MIN_A4_SCALE, "{on_a4}");
+        assert!(Paper::A3Landscape.scale(width_pt(&wide)) > on_a4);
+    }
 
     #[test]
     fn text_over_one_cell_is_cut_with_a_note_and_pieces_rejoin() {
