@@ -30,7 +30,9 @@ use tokio_postgres::{Client, NoTls, Statement};
 
 use super::Schema;
 use super::schema;
-use super::sql::{Error, Params, RawRow, Result, Row, Value, ValueRef, dollar_placeholders};
+use super::sql::{
+    Error, Params, RawRow, Result, Row, Value, ValueRef, dollar_placeholders, values,
+};
 use super::tx::{Conn, ReadTx, WriteTx};
 use crate::config::Durability;
 
@@ -273,7 +275,7 @@ impl PgConn {
         params: Params<'_>,
     ) -> Result<Vec<tokio_postgres::Row>> {
         let statement = self.prepared(sql)?;
-        let values: Vec<Value<'_>> = params.iter().map(|p| p.to_value()).collect();
+        let values = values(params);
         let refs: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         block_on(self.client.query(&statement, &refs)).map_err(|e| self.failed(e))
@@ -281,7 +283,7 @@ impl PgConn {
 
     pub(super) fn execute(&mut self, sql: &str, params: Params<'_>) -> Result<u64> {
         let statement = self.prepared(sql)?;
-        let values: Vec<Value<'_>> = params.iter().map(|p| p.to_value()).collect();
+        let values = values(params);
         let refs: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         block_on(self.client.execute(&statement, &refs)).map_err(|e| self.failed(e))

@@ -130,6 +130,11 @@ impl Row<'_> {
 /// Parameters of one statement, in placeholder order.
 pub type Params<'p> = &'p [&'p dyn ToValue];
 
+/// The values to bind, in placeholder order.
+pub(super) fn values<'p>(params: Params<'p>) -> Vec<Value<'p>> {
+    params.iter().map(|p| p.to_value()).collect()
+}
+
 /// `params![a, b]`: a statement's parameters.
 macro_rules! params {
     () => { &[] as $crate::storage::sql::Params<'_> };

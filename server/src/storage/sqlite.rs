@@ -14,7 +14,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef as SqliteRef};
 
 use super::Schema;
 use super::schema;
-use super::sql::{Error, Params, RawRow, Result, Row, Value, ValueRef};
+use super::sql::{Error, Params, RawRow, Result, Row, Value, ValueRef, values};
 use super::tx::{Conn, ReadTx, WriteTx};
 use crate::config::Durability;
 
@@ -182,7 +182,7 @@ pub(super) fn each(
     mut f: impl FnMut(&Row<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let values: Vec<Value<'_>> = params.iter().map(|p| p.to_value()).collect();
+    let values = values(params);
     let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
     while let Some(row) = rows.next()? {
         f(&Row(row))?;
@@ -192,7 +192,7 @@ pub(super) fn each(
 
 pub(super) fn execute(conn: &Connection, sql: &str, params: Params<'_>) -> Result<u64> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let values: Vec<Value<'_>> = params.iter().map(|p| p.to_value()).collect();
+    let values = values(params);
     Ok(stmt.execute(rusqlite::params_from_iter(values.iter()))? as u64)
 }
 
